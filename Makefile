@@ -1,0 +1,57 @@
+# jazzwidget: the two commands are `make lab` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: lab demo test test-unit test-model test-browser test-notebooks lint bench chromium corpus clean
+
+## The virtual environment is rebuilt only when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[notebook,test]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Main job: JupyterLab on the quick-start notebook.
+lab: $(BIN)/.installed
+	$(BIN)/jupyter lab notebooks/01_quickstart.ipynb
+
+## Headless: train on the built-in corpus, write clip.mid and clip.wav.
+demo: $(BIN)/.installed
+	$(BIN)/jazzwidget demo --out clip.mid --wav clip.wav
+
+## Debian's Chromium for the browser tests (installed only where it is missing).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(BIN)/.installed chromium lint test-unit test-model test-browser
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check jazzwidget tests bench scripts
+
+## Three pytest processes: the TensorFlow-free tests never pay for importing TF.
+test-unit: $(BIN)/.installed
+	$(BIN)/pytest -q tests/unit
+
+test-model: $(BIN)/.installed
+	$(BIN)/pytest -q tests/model
+
+test-browser: $(BIN)/.installed chromium
+	$(BIN)/pytest -q tests/browser
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench
+
+## Rebuild the built-in corpus from its generator (reproducible: fixed random seed).
+corpus: $(BIN)/.installed
+	$(BIN)/python scripts/make_corpus.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache clip.mid clip.wav

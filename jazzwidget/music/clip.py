@@ -1,0 +1,164 @@
+"""`Clip`: generated music in seconds, with its values and chords, and its exports.
+
+Like pretty_midi's objects: plain data, times in seconds. A clip keeps one `Step` per generated
+value, so the gate trace of a clip lines up with its notes step by step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jazzwidget.music.piece import ChordSpan
+
+if TYPE_CHECKING:
+    import music21
+    import pretty_midi
+    from IPython.display import Audio
+
+MELODY_PROGRAM = 11  # General MIDI vibraphone
+CHORD_PROGRAM = 4  # General MIDI electric piano
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sounding note: MIDI pitch, start and end in seconds, velocity (1-127)."""
+
+    pitch: int
+    start: float
+    end: float
+    velocity: int = 96
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Step:
+    """One value of the generated sequence and where it sounds: a note, or a rest (pitch None)."""
+
+    value: str
+    start: float
+    end: float
+    pitch: int | None
+
+
+@dataclass
+class Clip:
+    """A generated melody over chords.
+
+    Attributes
+    ----------
+    steps : one per value, in time order (rests included); the last may be cut at ``duration``.
+    chords : chord spans in seconds covering the clip.
+    tempo : beats per minute.
+    duration : length of the clip in seconds (exactly what was asked for).
+    beats_per_bar : meter, for bar lines.
+    """
+
+    steps: list[Step]
+    chords: list[ChordSpan]
+    tempo: float
+    duration: float
+    beats_per_bar: int = 4
+    primed_with: list[str] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[str]:
+        """The generated values, one per step."""
+        return [step.value for step in self.steps]
+
+    @property
+    def notes(self) -> list[Note]:
+        """The melody's notes (rests left out), each ending where its step ends."""
+        return [
+            Note(step.pitch, step.start, step.end)
+            for step in self.steps
+            if step.pitch is not None and step.end > step.start
+        ]
+
+    @property
+    def seconds_per_beat(self) -> float:
+        return 60.0 / self.tempo
+
+    def __repr__(self) -> str:
+        return (
+            f"Clip({len(self.notes)} notes, {len(self.steps)} values, {len(self.chords)} chords, "
+            f"{self.duration:.2f} s at {self.tempo:g} bpm)"
+        )
+
+    # ----------------------------------------------------------------- exports
+    def to_pretty_midi(self) -> pretty_midi.PrettyMIDI:
+        """Melody (vibraphone) and chord voicings (electric piano) with the chord symbols as
+        text events, which `load_corpus` reads back as chord symbols."""
+        import pretty_midi
+
+        from jazzwidget.music.harmony import parse_chord
+
+        midi = pretty_midi.PrettyMIDI(initial_tempo=self.tempo)
+        midi.time_signature_changes.append(pretty_midi.TimeSignature(self.beats_per_bar, 4, 0.0))
+        melody = pretty_midi.Instrument(MELODY_PROGRAM, name="Melody")
+        melody.notes = [pretty_midi.Note(n.velocity, n.pitch, n.start, n.end) for n in self.notes]
+        comping = pretty_midi.Instrument(CHORD_PROGRAM, name="Chords")
+        for span in self.chords:
+            for pitch in parse_chord(span.symbol).voicing():
+                comping.notes.append(pretty_midi.Note(56, pitch, span.start, span.end))
+            midi.text_events.append(pretty_midi.Text(span.symbol, span.start))
+        midi.instruments = [melody, comping]
+        return midi
+
+    def to_midi(self, path: str | Path) -> Path:
+        """Write a standard MIDI file; returns its path."""
+        path = Path(path)
+        self.to_pretty_midi().write(str(path))
+        return path
+
+    def to_music21(self) -> music21.stream.Score:
+        """A music21 score: one part with the melody, rests and chord symbols, and the tempo."""
+        from music21 import harmony, meter, note, stream, tempo
+
+        spb = self.seconds_per_beat
+        part = stream.Part(id="Melody")
+        part.insert(0, tempo.MetronomeMark(number=self.tempo))
+        part.insert(0, meter.TimeSignature(f"{self.beats_per_bar}/4"))
+        for span in self.chords:
+            figure = span.symbol[0] + span.symbol[1:].replace("b", "-", 1) if (
+                len(span.symbol) > 1 and span.symbol[1] == "b") else span.symbol
+            part.insert(span.start / spb, harmony.ChordSymbol(figure))
+        for step in self.steps:
+            length = (step.end - step.start) / spb
+            if length <= 0:
+                continue
+            element = note.Rest() if step.pitch is None else note.Note(step.pitch)
+            element.quarterLength = round(length * 12) / 12 or 1 / 12
+            part.insert(step.start / spb, element)
+        score = stream.Score([part])
+        return score.makeNotation()
+
+    def to_musicxml(self, path: str | Path) -> Path:
+        """Write MusicXML (through music21); returns its path."""
+        path = Path(path)
+        self.to_music21().write("musicxml", fp=str(path))
+        return path
+
+    def render(self, sample_rate: int = 22050):
+        """Synthesize to a float32 numpy array in [-1, 1] (see `jazzwidget.audio`)."""
+        from jazzwidget.audio import render_clip
+
+        return render_clip(self, sample_rate)
+
+    def to_wav(self, path: str | Path, sample_rate: int = 22050) -> Path:
+        """Write a 16-bit mono WAV of the synthesized clip; returns its path."""
+        from jazzwidget.audio import write_wav
+
+        path = Path(path)
+        write_wav(path, self.render(sample_rate), sample_rate)
+        return path
+
+    def audio(self, sample_rate: int = 22050) -> Audio:
+        """An ``IPython.display.Audio`` player of the synthesized clip (pure Python fallback)."""
+        from IPython.display import Audio
+
+        return Audio(self.render(sample_rate), rate=sample_rate, normalize=False)
