@@ -1,0 +1,178 @@
+"""`LossFigure`: loss and accuracy curves in one plotly FigureWidget, updated at a bounded rate.
+
+No Keras here: `LivePlot` (liveplot.py) is the thin Keras callback that feeds this figure one
+epoch's logs at a time, so the drawing and the throttling can be tested without TensorFlow.
+
+Points are buffered and appended in one ``batch_update`` at most ``max_rate`` times a second,
+however fast epochs come; ``flush()`` draws whatever is buffered (the callback calls it when
+training ends, so the last points always show). The figure is never cleared or redisplayed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from jazzwidget.widgets._plotly import figure_widget_class
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+ROWS = ("loss", "accuracy")
+SPLIT_COLORS = {"training": "#1f77b4", "validation": "#ff7f0e"}
+EXTRA_COLORS = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+
+
+def classify(key: str) -> tuple[str, str, str] | None:
+    """Where a Keras log key goes: (subplot, split, metric), or None for keys not plotted.
+
+    ``"loss"`` -> ("loss", "training", "loss"); ``"val_accuracy"`` -> ("accuracy", "validation",
+    "accuracy"); ``"val_dense_loss"`` -> ("loss", "validation", "dense_loss");
+    ``"learning_rate"`` -> None.
+    """
+    split, metric = ("validation", key[4:]) if key.startswith("val_") else ("training", key)
+    if metric == "loss" or metric.endswith("_loss"):
+        return "loss", split, metric
+    if metric in ("acc", "accuracy") or metric.endswith(("_acc", "_accuracy")):
+        return "accuracy", split, metric
+    return None
+
+
+def _trace_order(key: str) -> tuple[int, bool, str]:
+    """Loss before accuracy, training before validation, so that colors and legend are stable."""
+    row, split, metric = classify(key) or ("", "", key)
+    return (ROWS.index(row) if row in ROWS else len(ROWS), split != "training", metric)
+
+
+class LossFigure:
+    """Training and validation curves of loss (left) and accuracy (right) over epochs.
+
+    Parameters
+    ----------
+    max_rate : at most this many figure updates a second (points in between are buffered).
+    height : figure height in pixels.
+    clock : a monotonic clock in seconds (tests may pass a fake one).
+
+    Attributes
+    ----------
+    figure : the ``plotly.graph_objects.FigureWidget`` to display.
+    epochs : epochs received so far (buffered or drawn).
+    updates : how many times the figure was updated.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_rate: float = 10.0,
+        height: int = 320,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        from plotly.subplots import make_subplots
+
+        self.min_interval = 1.0 / max_rate
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._data: dict[str, list[float]] = {}
+        self._drawn: dict[str, int] = {}  # points of each key already on the figure
+        self._traces: dict[str, int] = {}  # key -> index into figure.data
+        self._last_flush = -float("inf")
+        self.epochs = 0
+        self.updates = 0
+
+        layout = make_subplots(
+            rows=1, cols=2, subplot_titles=ROWS, horizontal_spacing=0.12
+        ).layout
+        layout.update(
+            height=height,
+            margin={"l": 50, "r": 20, "t": 40, "b": 40},
+            template="plotly_white",
+            legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.18},
+            uirevision="keep",  # user zoom survives updates
+        )
+        layout.xaxis.title = "epoch"
+        layout.xaxis2.title = "epoch"
+        self.figure: go.FigureWidget = figure_widget_class()(layout=layout)
+
+    # ------------------------------------------------------------------ data
+    def data(self) -> dict[str, list[float]]:
+        """Every point received so far, drawn or buffered, by Keras log key."""
+        with self._lock:
+            return {key: list(values) for key, values in self._data.items()}
+
+    def drawn(self) -> dict[str, int]:
+        """How many points of each key the figure shows now."""
+        with self._lock:
+            return {key: len(self.figure.data[i].x or ()) for key, i in self._traces.items()}
+
+    def add(self, logs: Mapping[str, float]) -> None:
+        """Record one epoch's logs; update the figure if the last update is old enough."""
+        with self._lock:
+            self.epochs += 1
+            for key, value in logs.items():
+                if classify(key) is None:
+                    continue
+                series = self._data.setdefault(key, [])
+                # A key that first appears late (validation switched on) starts at this epoch.
+                series.extend([float("nan")] * (self.epochs - 1 - len(series)))
+                series.append(float(value))
+            if self._clock() - self._last_flush >= self.min_interval:
+                self.flush()
+
+    def flush(self) -> None:
+        """Draw every buffered point now (one ``batch_update``)."""
+        with self._lock:
+            pending = {
+                key: values for key, values in self._data.items()
+                if len(values) > self._drawn.get(key, 0)
+            }
+            if not pending:
+                return
+            for key in sorted(pending, key=_trace_order):
+                self._ensure_trace(key)
+            with self.figure.batch_update():
+                for key, values in pending.items():
+                    # Series index i is epoch i + 1 (add() pads keys that appear late).
+                    trace = self.figure.data[self._traces[key]]
+                    trace.x = tuple(range(1, len(values) + 1))
+                    trace.y = tuple(values)
+                    self._drawn[key] = len(values)
+            self._last_flush = self._clock()
+            self.updates += 1
+
+    def clear(self) -> None:
+        """Forget every point (for a fresh start); the figure stays where it is displayed."""
+        with self._lock:
+            self._data.clear()
+            self._drawn.clear()
+            self.epochs = 0
+            with self.figure.batch_update():
+                for trace in self.figure.data:
+                    trace.x = ()
+                    trace.y = ()
+            self.updates += 1
+
+    # ---------------------------------------------------------------- traces
+    def _ensure_trace(self, key: str) -> None:
+        if key in self._traces:
+            return
+        place = classify(key)
+        assert place is not None
+        row, split, metric = place
+        standard = metric in ("loss", "acc", "accuracy")
+        if standard:
+            color, name = SPLIT_COLORS[split], split
+        else:
+            color = EXTRA_COLORS[len(self._traces) % len(EXTRA_COLORS)]
+            name = f"{split} {metric}"
+        self.figure.add_scatter(
+            x=(), y=(), mode="lines+markers", name=name,
+            line={"color": color, "dash": "solid" if split == "training" else "dash"},
+            marker={"size": 4}, connectgaps=True,
+            legendgroup=name, showlegend=not (standard and row == "accuracy"),
+            hovertemplate=f"{name} {metric}<br>epoch %{{x}}: %{{y:.4f}}<extra></extra>",
+            xaxis="x" if row == ROWS[0] else "x2", yaxis="y" if row == ROWS[0] else "y2",
+        )
+        self._traces[key] = len(self.figure.data) - 1
+        self._drawn[key] = 0

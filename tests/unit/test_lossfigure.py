@@ -1,0 +1,145 @@
+"""LossFigure: the keras-free half of LivePlot (curves, throttling, trace layout)."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import time
+
+import pytest
+
+from jazzwidget.widgets.lossfigure import LossFigure, classify
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def logs(epoch: int, validation: bool = True) -> dict[str, float]:
+    out = {"loss": 5.0 / epoch, "accuracy": 1 - 1 / (epoch + 1), "learning_rate": 0.01}
+    if validation:
+        out |= {"val_loss": 6.0 / epoch, "val_accuracy": 0.5}
+    return out
+
+
+@pytest.mark.parametrize(
+    ("key", "place"),
+    [
+        ("loss", ("loss", "training", "loss")),
+        ("val_loss", ("loss", "validation", "loss")),
+        ("accuracy", ("accuracy", "training", "accuracy")),
+        ("val_acc", ("accuracy", "validation", "acc")),
+        ("dense_1_loss", ("loss", "training", "dense_1_loss")),
+        ("val_sparse_categorical_accuracy",
+         ("accuracy", "validation", "sparse_categorical_accuracy")),
+        ("learning_rate", None),
+        ("val_mae", None),
+    ],
+)
+def test_classify_puts_keras_keys_on_the_right_plot(key, place):
+    assert classify(key) == place
+
+
+def test_fast_epochs_are_buffered_and_flush_draws_them_all():
+    clock = FakeClock()
+    plot = LossFigure(max_rate=10, clock=clock)
+    for epoch in range(1, 101):
+        plot.add(logs(epoch))
+        clock.now += 0.001  # 1000 epochs a second
+    # 0.1 s went by: the first epoch was drawn at once, the next update is due only at 0.1 s.
+    assert plot.updates <= 2
+    assert plot.drawn()["loss"] < 100
+    plot.flush()
+    assert plot.drawn() == {"loss": 100, "val_loss": 100, "accuracy": 100, "val_accuracy": 100}
+    loss = plot.figure.data[0]
+    assert loss.x == tuple(range(1, 101))
+    assert loss.y[-1] == pytest.approx(5.0 / 100)
+
+
+def test_updates_stay_under_the_rate_in_real_time():
+    plot = LossFigure(max_rate=10)
+    start = time.monotonic()
+    epoch = 0
+    while time.monotonic() - start < 0.5:
+        epoch += 1
+        plot.add(logs(epoch))
+    elapsed = time.monotonic() - start
+    assert epoch > 20  # the test really fed epochs faster than the rate
+    assert plot.updates <= 10 * elapsed + 1
+    plot.flush()
+    assert plot.drawn()["val_accuracy"] == epoch
+
+
+def test_slow_epochs_are_drawn_as_they_come():
+    clock = FakeClock()
+    plot = LossFigure(max_rate=10, clock=clock)
+    for epoch in range(1, 6):
+        plot.add(logs(epoch))
+        assert plot.drawn()["loss"] == epoch
+        clock.now += 0.25
+    assert plot.updates == 5
+
+
+def test_traces_loss_left_accuracy_right_validation_dashed_learning_rate_ignored():
+    plot = LossFigure()
+    plot.add(logs(1))
+    plot.flush()
+    described = [(t.name, t.xaxis, t.yaxis, t.line.dash) for t in plot.figure.data]
+    assert described == [
+        ("training", "x", "y", "solid"),
+        ("validation", "x", "y", "dash"),
+        ("training", "x2", "y2", "solid"),
+        ("validation", "x2", "y2", "dash"),
+    ]
+    # One legend entry per split, not per subplot.
+    assert [t.showlegend for t in plot.figure.data] == [True, True, False, False]
+
+
+def test_a_key_that_appears_late_lines_up_with_its_epochs():
+    clock = FakeClock()
+    plot = LossFigure(clock=clock)
+    plot.add(logs(1, validation=False))
+    plot.add(logs(2, validation=False))
+    plot.add(logs(3, validation=True))
+    plot.flush()
+    data = plot.data()
+    assert len(data["loss"]) == len(data["val_loss"]) == 3
+    assert math.isnan(data["val_loss"][0]) and data["val_loss"][2] == 2.0
+
+
+def test_clear_starts_the_curves_over_in_the_same_figure():
+    plot = LossFigure()
+    figure = plot.figure
+    for epoch in range(1, 4):
+        plot.add(logs(epoch))
+    plot.flush()
+    plot.clear()
+    assert plot.epochs == 0 and plot.data() == {}
+    assert all(len(t.x or ()) == 0 for t in figure.data)
+    plot.add(logs(1))
+    plot.flush()
+    assert plot.figure is figure and plot.drawn()["loss"] == 1
+
+
+def test_lossfigure_imports_neither_keras_nor_tensorflow_and_keeps_iri_checks():
+    code = (
+        "import sys\n"
+        "from jazzwidget.widgets.lossfigure import LossFigure\n"
+        "LossFigure()\n"
+        "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules\n"
+        "import jsonschema\n"
+        "v = jsonschema.Draft7Validator({'format': 'iri'},"
+        " format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)\n"
+        "print(v.is_valid('http://example.org/a'), v.is_valid('http://a b'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    has_rfc = subprocess.run(
+        [sys.executable, "-c", "import rfc3987_syntax"], capture_output=True
+    ).returncode == 0
+    # With rfc3987-syntax installed, jsonschema still checks IRIs (the grammar loads on first use).
+    assert out.stdout.split() == (["True", "False"] if has_rfc else ["True", "True"])
