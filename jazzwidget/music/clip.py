@@ -132,10 +132,11 @@ class Clip:
             if length <= 0:
                 continue
             element = note.Rest() if step.pitch is None else note.Note(step.pitch)
-            element.quarterLength = round(length * 12) / 12 or 1 / 12
+            element.quarterLength = length
             part.insert(step.start / spb, element)
-        score = stream.Score([part])
-        return score.makeNotation()
+        # Sixteenths and eighth-note triplets, as the value grammar writes them.
+        part.quantize((4, 3), processOffsets=True, processDurations=True, inPlace=True)
+        return stream.Score([part.makeNotation()])
 
     def to_musicxml(self, path: str | Path) -> Path:
         """Write MusicXML (through music21); returns its path."""

@@ -1,0 +1,224 @@
+"""`JazzModel`: the seed's LSTM with a vocabulary, trained on a Corpus, sampled into Clips."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jazzwidget.errors import CorpusError, ModelError, TrainingError
+from jazzwidget.model.network import (
+    build_network,
+    compile_network,
+    load_network,
+    save_network,
+)
+from jazzwidget.model.sample import generate
+from jazzwidget.model.step import LSTMWeights
+from jazzwidget.model.trace import GateTrace, run_trace
+from jazzwidget.music.clip import Clip
+from jazzwidget.music.corpus import TX, Corpus
+from jazzwidget.music.progression import Progression
+from jazzwidget.music.values import ENCODINGS, parse_value
+
+FORMAT_VERSION = 1
+DEFAULT_PROGRESSION = "F7 | Bb7 | F7 | F7 | Bb7 | Bb7 | F7 | F7 | Gm7 | C7 | F7 | C7"
+
+
+class JazzModel:
+    """An LSTM over musical values, as in the seed: ``LSTM(n_a)`` then a softmax.
+
+    Parameters
+    ----------
+    vocab : the values the model reads and writes (``corpus.vocab``), sorted.
+    n_a : hidden units (64 in the seed).
+    encoding : "grammar" or "pitch", as the corpus was encoded.
+    """
+
+    def __init__(self, vocab: Sequence[str], n_a: int = 64, *, encoding: str = "grammar",
+                 learning_rate: float = 0.01) -> None:
+        if len(vocab) < 2:
+            raise CorpusError("the vocabulary needs at least two values: load more music")
+        if list(vocab) != sorted(vocab):
+            raise CorpusError("the vocabulary must be sorted: pass corpus.vocab")
+        if encoding not in ENCODINGS:
+            raise CorpusError(f"unknown encoding {encoding!r}: use one of {', '.join(ENCODINGS)}")
+        self.vocab = list(vocab)
+        self.n_a = int(n_a)
+        self.encoding = encoding
+        self.learning_rate = learning_rate
+        self.history: dict[str, list[float]] = {}
+        # What generation needs from the training corpus, kept with the weights.
+        self.corpus_values: list[str] = []
+        self.progression_text = DEFAULT_PROGRESSION
+        self.tempo = 130.0
+        self.keras_model = build_network(len(self.vocab), self.n_a)
+        compile_network(self.keras_model, learning_rate)
+        self._weights: LSTMWeights | None = None
+
+    def __repr__(self) -> str:
+        epochs = len(self.history.get("loss", []))
+        return f"JazzModel(vocab={len(self.vocab)}, n_a={self.n_a}, epochs trained={epochs})"
+
+    @property
+    def epochs_trained(self) -> int:
+        return len(self.history.get("loss", []))
+
+    @property
+    def weights(self) -> LSTMWeights:
+        """The current weights as numpy arrays (refreshed after each fit)."""
+        if self._weights is None:
+            self._weights = LSTMWeights.from_keras(self.keras_model.get_weights())
+        return self._weights
+
+    # ------------------------------------------------------------------ training
+    def _one_hot(self, ids: np.ndarray) -> np.ndarray:
+        return np.eye(len(self.vocab), dtype=np.float32)[ids]
+
+    def fit(self, corpus: Corpus, epochs: int = 100, *, batch_size: int = 64,
+            validation: float = 0.1, learning_rate: float | None = None,
+            callbacks: Sequence[Any] | None = None, verbose: int = 0) -> Any:
+        """Train on windows of the corpus (teacher forcing, y[t] = x[t + 1]).
+
+        Calling fit again continues from the current weights. ``learning_rate`` recompiles
+        with a new schedule (Adam's state starts over). Returns Keras' History; ``self.history``
+        accumulates every call's figures.
+        """
+        if corpus.encoding != self.encoding:
+            raise ModelError(f"this model reads {self.encoding} values but the corpus is "
+                             f"{corpus.encoding}-encoded: load the corpus with "
+                             f"encoding={self.encoding!r}")
+        try:
+            windows = corpus.windows(TX, validation, self.vocab)
+        except CorpusError as error:
+            raise ModelError(str(error)) from error
+        if learning_rate is not None and learning_rate != self.learning_rate:
+            self.learning_rate = learning_rate
+            compile_network(self.keras_model, learning_rate)
+        validation_data = None
+        if len(windows.x_val):
+            validation_data = (self._one_hot(windows.x_val), windows.y_val)
+        self._weights = None
+        try:
+            result = self.keras_model.fit(
+                self._one_hot(windows.x_train), windows.y_train, epochs=epochs,
+                batch_size=batch_size, validation_data=validation_data, shuffle=True,
+                callbacks=list(callbacks or []), verbose=verbose)
+        except Exception as error:
+            raise TrainingError(f"training failed: {error}") from error
+        finally:
+            self._weights = None
+        for key, series in result.history.items():
+            self.history.setdefault(key, []).extend(float(v) for v in series)
+        self.corpus_values = list(corpus.values)
+        self.progression_text = corpus.progression.text()
+        self.tempo = float(corpus.tempo)
+        return result
+
+    def stop(self) -> None:
+        """Ask a running fit to stop after the current batch (weights so far are kept)."""
+        self.keras_model.stop_training = True
+
+    # ---------------------------------------------------------------- generation
+    def default_prime(self, rng: np.random.Generator, length: int = TX) -> list[str]:
+        """A window of the training corpus to start from (empty before any training)."""
+        if len(self.corpus_values) <= length:
+            return list(self.corpus_values)
+        start = int(rng.integers(0, len(self.corpus_values) - length))
+        return self.corpus_values[start:start + length]
+
+    def generate(self, seconds: float = 15.0, tempo: float = 130, temperature: float = 1.0,
+                 seed: int | None = None, chords: str | Progression | None = None,
+                 prime: Sequence[str] | Clip | None = None) -> Clip:
+        """Improvise a clip, one value at a time, each fed back as the next input.
+
+        Parameters
+        ----------
+        seconds : length of the clip; the last note is cut to end exactly there.
+        tempo : beats per minute (the seed played at 130).
+        temperature : 0 picks the likeliest value each step (the seed's argmax); 1 samples the
+            model's distribution; higher is wilder.
+        seed : random seed; the same seed gives the same clip.
+        chords : a progression such as ``"Dm7 G7 Cmaj7 Cmaj7"`` (one chord a bar, looped) or
+            ``"Dm7 G7 | Cmaj7"``; default the training corpus's progression.
+        prime : values (or a Clip) to warm the LSTM on first; default a window of the training
+            corpus chosen by ``seed``; ``[]`` starts from zeros as the seed did.
+        """
+        rng = np.random.default_rng(seed)
+        progression = Progression.coerce(chords if chords is not None else self.progression_text)
+        if prime is None:
+            prime_values = self.default_prime(rng)
+        elif isinstance(prime, Clip):
+            prime_values = prime.values
+        else:
+            prime_values = list(prime)
+        return generate(self.weights, self.vocab, progression, seconds=seconds, tempo=tempo,
+                        temperature=temperature, seed=int(rng.integers(2**31)),
+                        prime=prime_values)
+
+    # ------------------------------------------------------------------- tracing
+    def trace(self, clip_or_values: Clip | Sequence[str]) -> GateTrace:
+        """Replay a clip (or any values of this vocabulary) through the numpy LSTM, recording
+        the gates i, f, g, o and the states c, h at every step."""
+        index = {value: k for k, value in enumerate(self.vocab)}
+        if isinstance(clip_or_values, Clip):
+            values, prime = clip_or_values.values, clip_or_values.primed_with
+            starts = np.array([s.start for s in clip_or_values.steps])
+            ends = np.array([s.end for s in clip_or_values.steps])
+        else:
+            values, prime = list(clip_or_values), []
+            ends = np.cumsum([parse_value(v).duration for v in values])
+            starts = ends - np.array([parse_value(v).duration for v in values])
+        unknown = sorted({v for v in [*values, *prime] if v not in index})
+        if unknown:
+            raise ModelError(f"{len(unknown)} value(s) are not in this model's vocabulary "
+                             f"({unknown[0]}, ...): trace values of the model's own corpus")
+        return run_trace(self.weights, [index[v] for v in values], [index[v] for v in prime],
+                         starts, ends, values)
+
+    # ---------------------------------------------------------------- save, load
+    def save(self, path: str | Path) -> Path:
+        """One ``.keras`` file: weights, vocabulary and settings."""
+        path = Path(path)
+        if path.suffix != ".keras":
+            raise ModelError(f"model files end in .keras, not {path.suffix or 'nothing'}: "
+                             f"save to e.g. {path.with_suffix('.keras').name}")
+        metadata = {
+            "format": FORMAT_VERSION, "vocab": self.vocab, "n_a": self.n_a,
+            "encoding": self.encoding, "learning_rate": self.learning_rate,
+            "history": self.history, "corpus_values": self.corpus_values,
+            "progression": self.progression_text, "tempo": self.tempo,
+        }
+        save_network(self.keras_model, path, metadata)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> JazzModel:
+        """Load a model saved by `save` (Keras safe mode)."""
+        network, meta = load_network(Path(path))
+        vocab = meta.get("vocab", [])
+        if network.output_shape[-1] != len(vocab) or network.input_shape[-1] != len(vocab):
+            raise ModelError(f"{path}: the network has {network.output_shape[-1]} outputs but "
+                             f"the file's vocabulary has {len(vocab)} values: save it again")
+        model = cls.__new__(cls)
+        model.vocab = list(vocab)
+        model.n_a = int(meta["n_a"])
+        model.encoding = meta["encoding"]
+        model.learning_rate = float(meta["learning_rate"])
+        model.history = {k: list(v) for k, v in meta.get("history", {}).items()}
+        model.corpus_values = list(meta.get("corpus_values", []))
+        model.progression_text = meta.get("progression", DEFAULT_PROGRESSION)
+        model.tempo = float(meta.get("tempo", 130.0))
+        model.keras_model = network
+        compile_network(network, model.learning_rate)
+        model._weights = None
+        return model
+
+    def check_corpus(self, corpus: Corpus) -> None:
+        """Raise ModelError unless every value of the corpus is in this model's vocabulary."""
+        try:
+            corpus.ids(self.vocab)
+        except CorpusError as error:
+            raise ModelError(str(error)) from error

@@ -1,0 +1,69 @@
+"""The Keras network: one LSTM over one-hot values, then a softmax over the vocabulary.
+
+Trained with teacher forcing on whole windows (``return_sequences=True``): the same weights as the
+seed's loop over a shared LSTM cell, several times faster to train. This is the only module that
+imports Keras (and so TensorFlow), and only when a network is built or loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from jazzwidget.errors import ModelError
+
+METADATA_NAME = "jazzwidget.json"  # our entry inside the .keras zip, beside Keras' own files
+
+
+def keras_module() -> Any:
+    """Import Keras (and TensorFlow under it) quietly, on first use."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    return keras
+
+
+def build_network(vocab_size: int, n_a: int = 64) -> Any:
+    """LSTM(n_a, return_sequences=True) -> Dense(vocab_size, softmax), inputs one-hot values."""
+    keras = keras_module()
+    inputs = keras.Input(shape=(None, vocab_size), name="values")
+    states = keras.layers.LSTM(n_a, return_sequences=True, name="lstm")(inputs)
+    outputs = keras.layers.Dense(vocab_size, activation="softmax", name="next_value")(states)
+    return keras.Model(inputs, outputs, name="jazz_lstm")
+
+
+def compile_network(network: Any, learning_rate: float = 0.01, decay: float = 0.01) -> None:
+    """Adam with inverse-time decay: the seed's ``Adam(lr=0.01, decay=0.01)`` in Keras 3."""
+    keras = keras_module()
+    schedule = keras.optimizers.schedules.InverseTimeDecay(
+        learning_rate, decay_steps=1, decay_rate=decay)
+    network.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+
+def save_network(network: Any, path: Path, metadata: dict[str, Any]) -> None:
+    """Keras' own ``.keras`` file, with our metadata (vocabulary, settings) added inside."""
+    network.save(path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(METADATA_NAME, json.dumps(metadata))
+
+
+def load_network(path: Path) -> tuple[Any, dict[str, Any]]:
+    """Load a file written by `save_network` in Keras' safe mode; returns (network, metadata)."""
+    if not path.is_file():
+        raise ModelError(f"no model file at {path}: train one and save it with model.save(path)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            metadata = json.loads(archive.read(METADATA_NAME))
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
+        raise ModelError(f"{path} is not a jazzwidget model file (a .keras file saved by "
+                         f"JazzModel.save): {error}") from error
+    keras = keras_module()
+    try:
+        network = keras.saving.load_model(path, safe_mode=True, compile=False)
+    except Exception as error:  # Keras raises many types here; all mean "unreadable"
+        raise ModelError(f"Keras could not load {path}: {error}") from error
+    return network, metadata

@@ -1,0 +1,88 @@
+"""Generation: sample values one at a time, each fed back as the next input, then realize them
+over chords into a Clip of exactly the asked length."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from jazzwidget.errors import JazzwidgetError
+from jazzwidget.model.step import (
+    LSTMWeights,
+    lstm_step,
+    one_hot,
+    output_probabilities,
+    warm_up,
+)
+from jazzwidget.music.clip import Clip, Step
+from jazzwidget.music.piece import ChordSpan
+from jazzwidget.music.progression import Progression
+from jazzwidget.music.realize import realize
+from jazzwidget.music.values import parse_value
+
+
+def choose(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    """Argmax at temperature 0 (the seed's behaviour), else a draw from the distribution."""
+    if temperature <= 0:
+        return int(np.argmax(probabilities))
+    return int(rng.choice(len(probabilities), p=probabilities))
+
+
+def sample_ids(weights: LSTMWeights, beats: float, durations: np.ndarray, *,
+               temperature: float, rng: np.random.Generator,
+               prime_ids: Sequence[int] = ()) -> list[int]:
+    """Sample value ids until their durations cover ``beats``.
+
+    The state is warmed on ``prime_ids`` first; with no prime the first input is all zeros
+    (as in the seed). ``durations[k]`` is the length in beats of value ``k``.
+    """
+    h, c, x = warm_up(weights, prime_ids)
+    out: list[int] = []
+    covered = 0.0
+    while covered < beats - 1e-9:
+        s = lstm_step(x, h, c, weights)
+        h, c = s.h, s.c
+        index = choose(output_probabilities(h, weights, temperature), temperature, rng)
+        out.append(index)
+        covered += durations[index]
+        x = one_hot(index, weights.vocab_size)
+    return out
+
+
+def to_clip(values: list[str], progression: Progression, *, seconds: float, tempo: float,
+            rng: np.random.Generator, primed_with: list[str] | None = None) -> Clip:
+    """Realize values over a progression and cut the result at exactly ``seconds``."""
+    spb = 60.0 / tempo
+    beats = seconds / spb
+    steps = []
+    for value, event in zip(values, realize(values, progression, rng), strict=True):
+        start = event.start * spb
+        if start >= seconds - 1e-9:
+            break
+        steps.append(Step(value, start, min(event.end * spb, seconds), event.pitch))
+    chords = [ChordSpan(s.symbol, s.start * spb, s.end * spb) for s in progression.over(beats)]
+    return Clip(steps, chords, tempo, seconds, progression.beats_per_bar, primed_with or [])
+
+
+def generate(weights: LSTMWeights, vocab: Sequence[str], progression: Progression, *,
+             seconds: float, tempo: float, temperature: float, seed: int | None,
+             prime: Sequence[str] = ()) -> Clip:
+    """Sample and realize a clip (see `JazzModel.generate`)."""
+    if seconds <= 0 or tempo <= 0:
+        raise JazzwidgetError(f"seconds ({seconds}) and tempo ({tempo}) must be positive")
+    if temperature < 0:
+        raise JazzwidgetError(f"temperature {temperature} is negative: use 0 (argmax) or more")
+    rng = np.random.default_rng(seed)
+    index = {value: k for k, value in enumerate(vocab)}
+    unknown = [v for v in prime if v not in index]
+    if unknown:
+        raise JazzwidgetError(f"the prime holds values this model does not know ({unknown[0]}"
+                              f", ...): prime with values of its own corpus")
+    durations = np.array([parse_value(v).duration for v in vocab])
+    beats = seconds * tempo / 60.0
+    ids = sample_ids(weights, beats, durations, temperature=temperature, rng=rng,
+                     prime_ids=[index[v] for v in prime])
+    values = [vocab[k] for k in ids]
+    return to_clip(values, progression, seconds=seconds, tempo=tempo, rng=rng,
+                   primed_with=list(prime))

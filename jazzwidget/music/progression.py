@@ -1,0 +1,92 @@
+"""`Progression`: chord symbols over time, looped, as realization and playback need them."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jazzwidget.errors import ChordError
+from jazzwidget.music.harmony import parse_progression
+from jazzwidget.music.piece import ChordSpan
+
+
+@dataclass(frozen=True)
+class Progression:
+    """Chord spans in beats from 0 to ``length``; ``at(beat)`` loops past the end."""
+
+    spans: tuple[ChordSpan, ...]
+    length: float
+    beats_per_bar: int = 4
+
+    def __post_init__(self) -> None:
+        if not self.spans or self.length <= 0:
+            raise ChordError("a chord progression needs at least one chord")
+
+    @classmethod
+    def from_text(cls, text: str, beats_per_bar: int = 4) -> Progression:
+        """Read ``"Dm7 G7 Cmaj7 Cmaj7"`` (a chord a bar) or ``"Dm7 G7 | Cmaj7"`` (bars)."""
+        spans = []
+        for bar_index, bar in enumerate(parse_progression(text)):
+            share = beats_per_bar / len(bar)
+            for k, symbol in enumerate(bar):
+                start = bar_index * beats_per_bar + k * share
+                spans.append(ChordSpan(symbol, start, start + share))
+        return cls(tuple(spans), spans[-1].end, beats_per_bar)
+
+    @classmethod
+    def from_spans(cls, spans: Sequence[ChordSpan], length: float | None = None,
+                   beats_per_bar: int = 4) -> Progression:
+        """Wrap chord spans (as a Piece holds them), shifted to start at beat 0."""
+        if not spans:
+            raise ChordError("a chord progression needs at least one chord")
+        origin = spans[0].start
+        shifted = tuple(ChordSpan(s.symbol, s.start - origin, s.end - origin) for s in spans)
+        return cls(shifted, length if length is not None else shifted[-1].end, beats_per_bar)
+
+    @classmethod
+    def coerce(cls, chords: str | Progression | Sequence[ChordSpan],
+               beats_per_bar: int = 4) -> Progression:
+        """A Progression from text, chord spans, or a Progression."""
+        if isinstance(chords, Progression):
+            return chords
+        if isinstance(chords, str):
+            return cls.from_text(chords, beats_per_bar)
+        return cls.from_spans(list(chords), beats_per_bar=beats_per_bar)
+
+    def at(self, beat: float) -> str:
+        """The chord symbol sounding at a beat (looping the progression)."""
+        position = beat % self.length
+        starts = [span.start for span in self.spans]
+        index = max(bisect.bisect_right(starts, position + 1e-9) - 1, 0)
+        return self.spans[index].symbol
+
+    def over(self, beats: float) -> list[ChordSpan]:
+        """The chord spans sounding from beat 0 to ``beats``, looping and cutting the last."""
+        out: list[ChordSpan] = []
+        offset = 0.0
+        while offset < beats - 1e-9:
+            for span in self.spans:
+                start = offset + span.start
+                if start >= beats - 1e-9:
+                    break
+                out.append(ChordSpan(span.symbol, start, min(offset + span.end, beats)))
+            offset += self.length
+        return out
+
+    def text(self) -> str:
+        """Bars separated by ``|`` (readable back with ``from_text``) when chords sit on
+        beat fractions of a bar that divide it evenly; otherwise one symbol per span."""
+        bpb = self.beats_per_bar
+        bars: list[list[str]] = []
+        for span in self.spans:
+            bar = int(span.start // bpb + 1e-9)
+            while len(bars) <= bar:
+                bars.append([])
+            bars[bar].append(span.symbol)
+        filled = [bar or [self.at(i * bpb)] for i, bar in enumerate(bars)]
+        return " | ".join(" ".join(bar) for bar in filled)
+
+    def __str__(self) -> str:
+        return self.text()
+
