@@ -237,7 +237,7 @@ def _chord_texts(
     if not symbols or (len(symbols) < 2 and len(symbols) < len(texts)):
         return [], ""
     symbols = sorted(set(symbols))
-    return symbols, f"{where} in the file"
+    return symbols, f"chord symbols in the file's {where}"
 
 
 def _read_music21_corpus(name: str) -> _RawScore:
@@ -351,7 +351,7 @@ def _build_piece(
     if end <= start:
         raise NoMelodyError(
             f"the window {start:g}-{end:g} of {raw.name!r} is empty: end_beat must be after "
-            f"start_beat (the file is {file_length:g} beats long)"
+            f"start_beat (the file is {_beats(file_length)} beats long)"
         )
     if not any(t.notes and not t.is_drum for t in raw.tracks):
         raise NoMelodyError(
@@ -365,7 +365,7 @@ def _build_piece(
     if not window:
         raise NoMelodyError(
             f"track {index} {tracks[index].name!r} of {raw.name!r} has no notes between beats "
-            f"{start:g} and {end:g}: the file is {file_length:g} beats long; choose a window "
+            f"{start:g} and {end:g}: the file is {_beats(file_length)} beats long; choose a window "
             "inside it"
         )
     melody_end = window[-1][1]
@@ -546,7 +546,7 @@ def _melody_score(raw: _RawTrack, info: TrackInfo, start: float, end: float) -> 
     low, high = MELODIC_REGISTER
     distance = max(low - median, median - high, 0)
     register = math.exp(-distance / 4)
-    one_at_a_time = (1 - polyphony(notes)) ** 2
+    one_at_a_time = (1 - polyphony(notes)) ** 2 + 0.01  # a chords-only file still gives a line
     return len(notes) * one_at_a_time * register
 
 
@@ -559,8 +559,8 @@ def _guess_melody(
     )
     if not scores or scores[0][0] <= 0:
         raise NoMelodyError(
-            f"{raw.name!r} has no track that can be a melody in the window asked for (all are "
-            f"drums, chords or empty): {_listing(tracks)}; pass melody= to choose one"
+            f"{raw.name!r} has no pitched notes between beats {start:g} and {end:g}: the file is "
+            f"{_beats(raw.length)} beats long; choose a window inside it"
         )
     best = scores[0][1]
     track = tracks[best]
@@ -575,6 +575,10 @@ def _guess_melody(
         runner = tracks[scores[1][1]]
         reason += f'; next best track {runner.index} "{runner.name}"'
     return best, reason
+
+
+def _beats(length: float) -> str:
+    return f"{round(length, 1):g}"
 
 
 def _listing(tracks: list[TrackInfo]) -> str:
@@ -599,8 +603,7 @@ def _find_chords(
         spans = _symbol_spans(symbols, start, end)
         if spans:
             used = sum(1 for t, _ in symbols if start - _EPS <= t < end)
-            label = where if where.startswith("chord symbols") else f"chord symbols ({where})"
-            return spans, f"{label} ({used})"
+            return spans, f"{where} ({used})"
 
     sources = _chord_tracks(raw, melody_index, tracks, start, end)
     if sources:
