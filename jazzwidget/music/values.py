@@ -92,9 +92,10 @@ def parse_value(token: str) -> Value:
     if window:
         upper, lower = window.rstrip(">").split(",")
         lower_upper = (interval_semitones(lower), interval_semitones(upper))
+    beats = quantize_duration(float(duration))  # "0.333" is the triplet 1/3
     if kind.startswith("P"):
-        return Value("P", float(duration), None, int(kind[1:]))
-    return Value(kind, float(duration), lower_upper)
+        return Value("P", beats, None, int(kind[1:]))
+    return Value(kind, beats, lower_upper)
 
 
 def _split(events: Iterable[MelodyEvent]) -> list[tuple[int | None, float, float]]:

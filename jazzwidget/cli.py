@@ -1,0 +1,151 @@
+"""The `jazzwidget` command: demo, train, generate, inspect."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jazzwidget.errors import JazzwidgetError
+
+
+def _progress_callback(epochs: int) -> Any:
+    """A Keras callback printing one line per epoch: loss, accuracy, validation, time left."""
+    import keras
+
+    class Progress(keras.callbacks.Callback):
+        def on_train_begin(self, logs: dict | None = None) -> None:
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            logs = logs or {}
+            done = epoch + 1
+            left = (time.perf_counter() - self.started) / done * (epochs - done)
+            every = max(1, epochs // 20)
+            if done % every and done != epochs:
+                return
+            val = (f"  val_loss {logs['val_loss']:.3f}  val_acc {logs['val_accuracy']:.3f}"
+                   if "val_loss" in logs else "")
+            print(f"epoch {done:4d}/{epochs}  loss {logs.get('loss', 0):.3f}  "
+                  f"acc {logs.get('accuracy', 0):.3f}{val}  ETA {left:5.1f} s", flush=True)
+
+    return Progress()
+
+
+def _train(sources: Sequence[str] | None, epochs: int, melody: str | None = None) -> Any:
+    from jazzwidget import JazzModel, load_corpus
+
+    corpus = load_corpus(sources or None, melody=melody)
+    print(corpus.describe().splitlines()[0], flush=True)
+    model = JazzModel(corpus.vocab)
+    started = time.perf_counter()
+    model.fit(corpus, epochs=epochs, callbacks=[_progress_callback(epochs)])
+    history = model.history
+    print(f"trained {epochs} epochs in {time.perf_counter() - started:.1f} s: loss "
+          f"{history['loss'][0]:.3f} -> {history['loss'][-1]:.3f}"
+          + (f", val_loss {history['val_loss'][-1]:.3f}" if "val_loss" in history else ""))
+    return model
+
+
+def _write_clip(clip: Any, out: str, wav: str | None) -> None:
+    path = clip.to_midi(out)
+    print(f"{clip}\nwrote {path.resolve()}")
+    if wav:
+        print(f"wrote {clip.to_wav(wav).resolve()}")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    print("training on the built-in corpus (CC0, offline)")
+    model = _train(None, args.epochs)
+    clip = model.generate(seconds=args.seconds, tempo=args.tempo, temperature=args.temperature,
+                          seed=args.seed)
+    _write_clip(clip, args.out, args.wav)
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    model = _train(args.sources, args.epochs, args.melody)
+    print(f"saved {model.save(args.out).resolve()}")
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from jazzwidget import JazzModel
+
+    if args.model:
+        model = JazzModel.load(args.model)
+    else:
+        print(f"no --model given: training one on the built-in corpus first ({args.epochs} "
+              f"epochs)")
+        model = _train(None, args.epochs)
+    clip = model.generate(seconds=args.seconds, tempo=args.tempo, temperature=args.temperature,
+                          seed=args.seed, chords=args.chords)
+    _write_clip(clip, args.out, args.wav)
+
+
+def cmd_inspect(args: argparse.Namespace) -> None:
+    from jazzwidget import load_corpus
+
+    corpus = load_corpus(args.sources or None, melody=args.melody, start_beat=args.start_beat,
+                         end_beat=args.end_beat)
+    print(corpus.describe())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jazzwidget", description="Train, play and inspect a jazz-improvising LSTM.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def generation_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seconds", type=float, default=15.0, help="clip length (default 15)")
+        p.add_argument("--tempo", type=float, default=130, help="beats per minute (130)")
+        p.add_argument("--temperature", type=float, default=1.0,
+                       help="0 = always the likeliest value; 1 = sample (default)")
+        p.add_argument("--seed", type=int, default=None, help="random seed")
+        p.add_argument("--epochs", type=int, default=100, help="training epochs (100)")
+        p.add_argument("--out", default="clip.mid", help="MIDI file to write (clip.mid)")
+        p.add_argument("--wav", default=None, help="also write this WAV file")
+
+    demo = commands.add_parser("demo", help="train on the built-in corpus, write a clip")
+    generation_options(demo)
+    demo.set_defaults(run=cmd_demo)
+
+    train = commands.add_parser("train", help="train a model and save it")
+    train.add_argument("sources", nargs="*", help="music files or folders (default: built-in)")
+    train.add_argument("--epochs", type=int, default=100)
+    train.add_argument("--melody", default=None, help="melody track: name, index or program:N")
+    train.add_argument("--out", default="model.keras", help="model file (model.keras)")
+    train.set_defaults(run=cmd_train)
+
+    generate = commands.add_parser("generate", help="generate a clip from a model")
+    generate.add_argument("--model", default=None, help="a .keras file saved by train")
+    generate.add_argument("--chords", default=None,
+                          help='progression, e.g. "Dm7 G7 Cmaj7 Cmaj7" (a chord a bar)')
+    generation_options(generate)
+    generate.set_defaults(run=cmd_generate)
+
+    inspect = commands.add_parser("inspect", help="show what a music file holds")
+    inspect.add_argument("sources", nargs="*", help="music files or folders (default: built-in)")
+    inspect.add_argument("--melody", default=None)
+    inspect.add_argument("--start-beat", type=float, default=None)
+    inspect.add_argument("--end-beat", type=float, default=None)
+    inspect.set_defaults(run=cmd_inspect)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except JazzwidgetError as error:
+        print(f"jazzwidget: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("jazzwidget: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
