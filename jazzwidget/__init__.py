@@ -16,7 +16,7 @@ Importing the package is light: TensorFlow loads only when a model is built or l
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jazzwidget.errors import (
     ChordError,
@@ -69,10 +69,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-if TYPE_CHECKING:
-    from jazzwidget.model.jazz_model import JazzModel
-    from jazzwidget.model.trace import GateTrace
-    from jazzwidget.music.clip import Clip
-    from jazzwidget.music.corpus import Corpus, load_corpus
-    from jazzwidget.music.progression import Progression

@@ -72,7 +72,7 @@ def render_clip(clip: Clip, sample_rate: int = 22050) -> np.ndarray:
     """Synthesize a clip: float32 mono samples, exactly ``clip.duration`` seconds long."""
     from jazzwidget.music.harmony import parse_chord
 
-    out = np.zeros(int(round(clip.duration * sample_rate)), dtype=np.float32)
+    out = np.zeros(round(clip.duration * sample_rate), dtype=np.float32)
     for note in clip.notes:
         sound = _melody_tone(note.pitch, note.duration, note.velocity, sample_rate)
         _mix(out, sound, note.start, MELODY_GAIN, sample_rate)

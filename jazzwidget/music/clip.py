@@ -21,6 +21,11 @@ MELODY_PROGRAM = 11  # General MIDI vibraphone
 CHORD_PROGRAM = 4  # General MIDI electric piano
 
 
+def _music21_figure(symbol: str) -> str:
+    """music21 spells a flat root with "-": "Bb7" -> "B-7"."""
+    return symbol[0] + "-" + symbol[2:] if symbol[1:2] == "b" else symbol
+
+
 @dataclass(frozen=True)
 class Note:
     """A sounding note: MIDI pitch, start and end in seconds, velocity (1-127)."""
@@ -117,25 +122,25 @@ class Clip:
 
     def to_music21(self) -> music21.stream.Score:
         """A music21 score: one part with the melody, rests and chord symbols, and the tempo."""
-        from music21 import harmony, meter, note, stream, tempo
+        from music21 import clef, harmony, meter, note, stream, tempo
 
         spb = self.seconds_per_beat
         part = stream.Part(id="Melody")
+        for step in self.steps:
+            length = (step.end - step.start) / spb
+            if length > 0:
+                element = note.Rest() if step.pitch is None else note.Note(step.pitch)
+                element.quarterLength = length
+                part.insert(step.start / spb, element)
+        # Sixteenths and eighth-note triplets, as the value grammar writes them.
+        part.quantize((4, 3), processOffsets=True, processDurations=True, inPlace=True)
+        part.insert(0, clef.TrebleClef())
         part.insert(0, tempo.MetronomeMark(number=self.tempo))
         part.insert(0, meter.TimeSignature(f"{self.beats_per_bar}/4"))
         for span in self.chords:
-            figure = span.symbol[0] + span.symbol[1:].replace("b", "-", 1) if (
-                len(span.symbol) > 1 and span.symbol[1] == "b") else span.symbol
-            part.insert(span.start / spb, harmony.ChordSymbol(figure))
-        for step in self.steps:
-            length = (step.end - step.start) / spb
-            if length <= 0:
-                continue
-            element = note.Rest() if step.pitch is None else note.Note(step.pitch)
-            element.quarterLength = length
-            part.insert(step.start / spb, element)
-        # Sixteenths and eighth-note triplets, as the value grammar writes them.
-        part.quantize((4, 3), processOffsets=True, processDurations=True, inPlace=True)
+            symbol = harmony.ChordSymbol(_music21_figure(span.symbol))
+            symbol.quarterLength = 0
+            part.insert(round(span.start / spb * 12) / 12, symbol)
         return stream.Score([part.makeNotation()])
 
     def to_musicxml(self, path: str | Path) -> Path:

@@ -83,7 +83,7 @@ class Corpus:
         """Counts for a summary line: files, bars, notes, chords, values, vocab_size."""
         return {
             "files": len(self.pieces),
-            "bars": int(round(sum(p.bars for p in self.pieces))),
+            "bars": round(sum(p.bars for p in self.pieces)),
             "notes": sum(len(p.notes) for p in self.pieces),
             "chords": sum(len(p.chords) for p in self.pieces),
             "values": len(self.values),
@@ -124,7 +124,7 @@ class Corpus:
                               f"for one window of {tx}: add music or use a longer excerpt")
         if not 0 <= validation < 0.5:
             raise CorpusError(f"validation share {validation} is out of range: use 0 to 0.5")
-        n_val = 0 if validation == 0 else max(int(round(len(ids) * validation)), tx + 1)
+        n_val = 0 if validation == 0 else max(round(len(ids) * validation), tx + 1)
         n_val = min(n_val, len(ids) - tx - 1)
         if stride is None:
             stride = min(max(1, -(-len(ids) // MAX_WINDOWS)), tx // 2)

@@ -1,5 +1,7 @@
 """Realization: values + chords -> notes, and the encode/realize property."""
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,7 +65,7 @@ def test_monophonic_never_two_notes_at_one_onset():
     notes = realize(tokens, Progression.from_text("F7"), seed=0)
     onsets = [n.start for n in notes]
     assert len(set(onsets)) == len(onsets)
-    assert all(b.start == pytest.approx(a.end) for a, b in zip(notes, notes[1:], strict=False))
+    assert all(b.start == pytest.approx(a.end) for a, b in itertools.pairwise(notes))
 
 
 def test_pitch_encoding_realizes_exact_pitches():

@@ -1,0 +1,156 @@
+"""The engine end to end: the numpy step against Keras, training, generation, save and load."""
+
+import numpy as np
+import pytest
+
+import jazzwidget
+from jazzwidget.errors import JazzwidgetError, ModelError
+from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.progression import Progression
+
+
+def test_numpy_trace_equals_the_keras_layer(trained_model, builtin_corpus):
+    import keras
+
+    values = builtin_corpus.values[100:160]
+    trace = trained_model.trace(values)
+    # The inputs the trace replays: zeros first (no primer), then every value but the last.
+    ids = [trained_model.vocab.index(v) for v in values]
+    x = np.zeros((1, len(ids), len(trained_model.vocab)), np.float32)
+    for t, index in enumerate(ids[:-1]):
+        x[0, t + 1, index] = 1
+    lstm = trained_model.keras_model.get_layer("lstm")
+    twin = keras.layers.LSTM(trained_model.n_a, return_sequences=True, return_state=True)
+    twin.build(x.shape)
+    twin.set_weights(lstm.get_weights())
+    h_seq, h_last, c_last = (np.asarray(a)[0] for a in twin(x))
+    assert np.abs(trace.h - h_seq).max() < 1e-5
+    assert np.abs(trace.h[-1] - h_last).max() < 1e-5
+    # c grows to tens after training; Keras holds it in float32 (an ulp of 40 is 4e-6), so
+    # c is compared relative to its size.
+    assert (np.abs(trace.c[-1] - c_last) / np.maximum(1, np.abs(c_last))).max() < 1e-5
+    # and the network's own output layer reads the same h
+    probs = trained_model.keras_model.predict(x, verbose=0)[0]
+    ours = jazzwidget.model.step.output_probabilities(trace.h.astype(np.float64),
+                                                      trained_model.weights)
+    assert np.abs(probs - ours).max() < 1e-5
+
+
+def test_trace_shapes_and_ranges(trained_model):
+    clip = trained_model.generate(seconds=8, seed=3)
+    trace = trained_model.trace(clip)
+    assert trace.values == clip.values
+    for name in ("i", "f", "g", "o", "c", "h"):
+        gate = trace.gate(name)
+        assert gate.shape == (len(clip.steps), trained_model.n_a)
+        assert gate.dtype == np.float32
+    for name in ("i", "f", "o"):
+        assert trace.gate(name).min() >= 0 and trace.gate(name).max() <= 1
+    assert np.allclose(trace.starts, [s.start for s in clip.steps])
+    saturation = trace.saturation("f")
+    assert saturation.shape == (trained_model.n_a, 2) and (saturation <= 1).all()
+
+
+def test_training_learns_and_reports_validation(trained_model):
+    history = trained_model.history
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(history)
+    assert len(history["loss"]) == 40
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["accuracy"][-1] > history["accuracy"][0]
+
+
+def test_fit_continues_from_current_weights(builtin_corpus):
+    model = jazzwidget.JazzModel(builtin_corpus.vocab, n_a=16)
+    model.fit(builtin_corpus, epochs=2)
+    before = model.keras_model.get_weights()[0].copy()
+    model.fit(builtin_corpus, epochs=1)
+    assert model.epochs_trained == 3
+    assert not np.array_equal(before, model.keras_model.get_weights()[0])
+
+
+def test_clip_is_exactly_the_asked_length(trained_model):
+    for seconds, tempo in ((15.0, 130), (7.3, 97), (20.0, 160)):
+        clip = trained_model.generate(seconds=seconds, tempo=tempo, seed=11)
+        assert clip.duration == seconds
+        assert max(n.end for n in clip.notes) <= seconds + 1e-9
+        assert clip.steps[-1].end == pytest.approx(seconds) or clip.steps[-1].pitch is None
+        assert len(clip.notes) >= 20
+        onsets = [n.start for n in clip.notes]
+        assert len(set(onsets)) == len(onsets) and onsets == sorted(onsets)
+
+
+def test_same_seed_same_clip_other_seeds_other_clips(trained_model):
+    a = trained_model.generate(seed=5, temperature=1.0)
+    b = trained_model.generate(seed=5, temperature=1.0)
+    c = trained_model.generate(seed=6, temperature=1.0)
+    assert a.values == b.values and a.notes == b.notes
+    assert a.values != c.values
+
+
+def test_temperature_zero_is_argmax(trained_model):
+    prime = trained_model.corpus_values[:30]
+    clips = [trained_model.generate(seed=s, temperature=0, prime=prime) for s in (1, 2)]
+    assert clips[0].values == clips[1].values  # argmax: the random seed no longer matters
+
+
+def test_half_the_onsets_are_chord_tones_at_temperature_1(trained_model):
+    shares = []
+    for seed in range(5):
+        clip = trained_model.generate(seed=seed, temperature=1.0)
+        chord_at = Progression.from_spans(clip.chords).at
+        tones = [n.pitch % 12 in parse_chord(chord_at(n.start)).tones for n in clip.notes]
+        shares.append(np.mean(tones))
+    assert np.mean(shares) >= 0.5, shares
+
+
+def test_chords_string_drives_the_clip(trained_model):
+    clip = trained_model.generate(seconds=10, chords="Dm7 G7 Cmaj7 Cmaj7", seed=2, tempo=120)
+    assert [c.symbol for c in clip.chords][:5] == ["Dm7", "G7", "Cmaj7", "Cmaj7", "Dm7"]
+    assert clip.chords[0].end == pytest.approx(2.0)  # a bar of 4/4 at 120 bpm
+    c_notes = [(s, n) for s, n in zip(clip.steps, clip.steps, strict=True)
+               if s.value.startswith("C,") and s.pitch is not None]
+    chord_at = Progression.from_text("Dm7 G7 Cmaj7 Cmaj7").at
+    assert all(n.pitch % 12 in parse_chord(chord_at(n.start / 0.5)).tones for _, n in c_notes)
+
+
+def test_bad_generation_arguments_are_clear(trained_model):
+    with pytest.raises(jazzwidget.ChordError, match="Hm7"):
+        trained_model.generate(chords="Hm7 G7")
+    with pytest.raises(JazzwidgetError, match="temperature"):
+        trained_model.generate(temperature=-1)
+    with pytest.raises(JazzwidgetError, match="does not know"):
+        trained_model.generate(prime=["Q,9.000"])
+
+
+def test_save_and_load_round_trip(trained_model, tmp_path):
+    path = trained_model.save(tmp_path / "jazz.keras")
+    loaded = jazzwidget.JazzModel.load(path)
+    assert loaded.vocab == trained_model.vocab and loaded.n_a == trained_model.n_a
+    assert loaded.history == trained_model.history
+    assert loaded.generate(seed=4).values == trained_model.generate(seed=4).values
+
+
+def test_model_files_are_checked(tmp_path, trained_model):
+    with pytest.raises(ModelError, match="no model file"):
+        jazzwidget.JazzModel.load(tmp_path / "missing.keras")
+    junk = tmp_path / "junk.keras"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="not a jazzwidget model file"):
+        jazzwidget.JazzModel.load(junk)
+    with pytest.raises(ModelError, match=r"end in \.keras"):
+        trained_model.save(tmp_path / "model.h5")
+
+
+def test_a_model_for_another_vocabulary_is_refused(trained_model, seed_file):
+    other = jazzwidget.load_corpus(seed_file, melody="Guitar", start_beat=476, end_beat=548)
+    with pytest.raises(ModelError, match="not in the model's vocabulary"):
+        trained_model.fit(other, epochs=1)
+
+
+def test_the_seed_file_trains(seed_file):
+    corpus = jazzwidget.load_corpus(seed_file, melody="Guitar", start_beat=476, end_beat=548)
+    model = jazzwidget.JazzModel(corpus.vocab)
+    model.fit(corpus, epochs=30)
+    assert model.history["loss"][-1] < 0.6 * model.history["loss"][0]
+    clip = model.generate(seconds=15, seed=0)
+    assert clip.duration == 15 and len(clip.notes) >= 20

@@ -1,0 +1,51 @@
+"""The package stays light to import, and the CLI reports errors without tracebacks."""
+
+import subprocess
+import sys
+
+import pytest
+
+from jazzwidget.cli import main
+
+
+def test_import_does_not_load_tensorflow_or_widgets():
+    code = ("import sys, jazzwidget; jazzwidget.load_corpus; "
+            "heavy = [m for m in ('tensorflow', 'keras', 'plotly', 'anywidget') "
+            "if m in sys.modules]; print(heavy); sys.exit(bool(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_public_name_is_an_attribute_error():
+    import jazzwidget
+
+    with pytest.raises(AttributeError):
+        jazzwidget.NoSuchThing  # noqa: B018
+
+
+def test_inspect_prints_the_built_in_corpus(capsys):
+    assert main(["inspect"]) == 0
+    out = capsys.readouterr().out
+    assert "vocabulary of" in out and "melody:" in out and "chords:" in out
+
+
+def test_inspect_seed_file_reports_tracks_and_choice(capsys, seed_file):
+    assert main(["inspect", str(seed_file), "--melody", "Guitar", "--start-beat", "476",
+                 "--end-beat", "548"]) == 0
+    out = capsys.readouterr().out
+    assert "'Guitar'" in out and "asked for by name" in out and "Piano" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["inspect", "missing.mid"], "missing.mid"),
+     (["inspect", "notes.txt"], "notes.txt"),
+     (["generate", "--model", "nowhere.keras"], "no model file")],
+)
+def test_cli_errors_are_one_line_without_traceback(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("not music")
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("jazzwidget: error:") and message in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
