@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: lab demo test test-unit test-model test-browser test-notebooks lint bench chromium corpus clean
+.PHONY: venv lab demo test test-unit test-model test-browser test-notebooks lint bench chromium corpus notebooks screenshots clean
 
 ## The virtual environment is rebuilt only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -31,17 +31,20 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(BIN)/.installed chromium lint test-unit test-model test-browser
+test: $(BIN)/.installed chromium lint test-unit test-model test-notebooks test-browser
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check jazzwidget tests bench scripts
 
-## Three pytest processes: the TensorFlow-free tests never pay for importing TF.
+## Separate pytest processes: the TensorFlow-free unit tests never pay for importing TF.
 test-unit: $(BIN)/.installed
 	$(BIN)/pytest -q tests/unit
 
 test-model: $(BIN)/.installed
 	$(BIN)/pytest -q tests/model
+
+test-notebooks: $(BIN)/.installed
+	$(BIN)/pytest -q tests/notebooks
 
 test-browser: $(BIN)/.installed chromium
 	$(BIN)/pytest -q tests/browser
@@ -52,6 +55,14 @@ bench: $(BIN)/.installed
 ## Rebuild the built-in corpus from its generator (reproducible: fixed random seed).
 corpus: $(BIN)/.installed
 	$(BIN)/python scripts/make_corpus.py
+
+## Rewrite the demo notebooks from scripts/make_notebooks.py (outputs cleared).
+notebooks: $(BIN)/.installed
+	$(BIN)/python scripts/make_notebooks.py
+
+## Browser tests that also save the README's screenshots into docs/img/.
+screenshots: $(BIN)/.installed chromium
+	JAZZWIDGET_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache clip.mid clip.wav
