@@ -170,6 +170,7 @@ class Engine {
     this.tracks = { melody: [], chords: [], accompaniment: [] };
     this.next = { melody: 0, chords: 0, accompaniment: 0 };
     this.scheduledTo = 0;
+    this.previous = null; // songPos and anchor of the turn a loop is finishing
     this.timer = null;
     this.onEnd = onEnd;
   }
@@ -203,8 +204,13 @@ class Engine {
 
   time() {
     if (!this.playing || !this.ctx) return this.songPos;
-    let t = this.songPos + (this.ctx.currentTime - this.anchor) * this.speed;
-    if (t < 0 && this.loop) t += this.duration; // just wrapped, end of the previous turn
+    const now = this.ctx.currentTime;
+    let { songPos, anchor } = this;
+    if (now < anchor) {
+      if (!this.previous) return songPos; // about to start
+      ({ songPos, anchor } = this.previous); // the end of the turn before a loop's next one
+    }
+    const t = songPos + (now - anchor) * this.speed;
     return Math.min(Math.max(t, 0), this.duration);
   }
 
@@ -216,6 +222,7 @@ class Engine {
       this.next[name] = i;
     }
     this.scheduledTo = from;
+    this.previous = null;
   }
 
   play(from) {
@@ -326,9 +333,11 @@ class Engine {
     const endAt = this.anchor + (this.duration - this.songPos) / this.speed;
     if (this.loop && this.duration > 0) {
       // The next turn starts exactly where this one ends.
+      const previous = { songPos: this.songPos, anchor: this.anchor };
+      this.resetPointers(0);
+      this.previous = previous;
       this.anchor = endAt;
       this.songPos = 0;
-      this.resetPointers(0);
       this.scheduleUpTo(Math.min((now + LOOKAHEAD - this.anchor) * this.speed, this.duration));
     } else if (now >= endAt) {
       this.playing = false;
@@ -549,8 +558,16 @@ function render({ model, el }) {
         g.fillRect(0, y(p), W, rowH);
       }
       if (((p % 12) + 12) % 12 === 0) {
-        g.fillStyle = "rgba(255,255,255,0.05)";
+        g.fillStyle = "rgba(255,255,255,0.06)";
         g.fillRect(0, y(p) + rowH - 1, W, 1);
+        if (rowH >= 6) {
+          g.fillStyle = "rgba(255,255,255,0.28)";
+          g.font = "600 9px system-ui, -apple-system, 'Segoe UI', sans-serif";
+          g.textBaseline = "middle";
+          g.textAlign = "right";
+          g.fillText(noteName(p), W - 4, y(p) + rowH / 2);
+          g.textAlign = "left";
+        }
       }
     }
 
@@ -626,7 +643,7 @@ function render({ model, el }) {
 
     // playhead
     const px = Math.round(x(now)) + 0.5;
-    g.fillStyle = "rgba(246,196,85,0.10)";
+    g.fillStyle = "rgba(246,196,85,0.045)";
     g.fillRect(0, LANE, px, H - LANE);
     g.strokeStyle = "#f6c455";
     g.lineWidth = 2;
@@ -647,6 +664,8 @@ function render({ model, el }) {
     canvas.dataset.position = now.toFixed(3);
     canvas.dataset.pitchLow = String(pitchLow);
     canvas.dataset.pitchHigh = String(pitchHigh);
+    canvas.dataset.rollTop = String(rollTop);
+    canvas.dataset.rowHeight = String(rowH);
   }
 
   // ------------------------------------------------------------- state -> view
