@@ -1,0 +1,177 @@
+"""The Player's Python side: what it sends to the browser from a Clip, a PrettyMIDI or a file."""
+
+from __future__ import annotations
+
+import io
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pretty_midi
+import pytest
+
+from jazzwidget.errors import MusicFileError
+from jazzwidget.music.clip import Clip, Step
+from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.piece import ChordSpan
+from jazzwidget.widgets.player import Player
+
+TRIPLET = 60 / 130 / 3  # a triplet eighth at 130 bpm: off the tick grid of a 220-tick file
+
+
+def make_clip() -> Clip:
+    pitches = [62, 65, None, 69, 72, 71, 68, 67]
+    steps = [Step("v", i * TRIPLET, (i + 1) * TRIPLET, p) for i, p in enumerate(pitches)]
+    chords = [ChordSpan("Dm7", 0.0, 4 * TRIPLET), ChordSpan("G7", 4 * TRIPLET, 8 * TRIPLET)]
+    return Clip(steps, chords, tempo=130, duration=8 * TRIPLET, beats_per_bar=3)
+
+
+def melody_rows(player: Player) -> np.ndarray:
+    return np.frombuffer(player._melody, dtype=np.float32).reshape(-1, 5)
+
+
+def accompaniment_rows(player: Player) -> np.ndarray:
+    return np.frombuffer(player._accompaniment, dtype=np.float32).reshape(-1, 4)
+
+
+def test_player_from_clip_sends_notes_chords_and_meter() -> None:
+    clip = make_clip()
+    player = Player(clip)
+    rows = melody_rows(player)
+    notes = clip.notes
+    assert rows[:, 0].tolist() == [n.pitch for n in notes]
+    np.testing.assert_allclose(rows[:, 1], [n.start for n in notes], atol=1e-6)
+    np.testing.assert_allclose(rows[:, 2], [n.end for n in notes], atol=1e-6)
+    assert rows[:, 3].tolist() == [n.velocity for n in notes]
+    # pitch types over the chord at each onset: 0 chord tone, 1 scale tone, 2 approach
+    expected_types = [
+        "CSAX".index(parse_chord("Dm7" if n.start < 4 * TRIPLET - 1e-9 else "G7")
+                     .pitch_type(n.pitch)) for n in notes]
+    assert rows[:, 4].astype(int).tolist() == expected_types
+    assert len(player._accompaniment) == 0
+    assert player._chords == [
+        ["Dm7", 0.0, pytest.approx(4 * TRIPLET), parse_chord("Dm7").voicing()],
+        ["G7", pytest.approx(4 * TRIPLET), pytest.approx(8 * TRIPLET), parse_chord("G7").voicing()],
+    ]
+    assert (player.tempo, player.beats_per_bar) == (130, 3)
+    assert player.duration == pytest.approx(clip.duration)
+    assert (player.position, player.playing, player.error) == (0.0, False, "")
+    assert player.clip is clip
+    assert "7 notes" in player.title
+    assert "Player(Clip(7 notes" in repr(player)
+
+
+def test_midi_bytes_read_back_to_the_same_notes_within_a_millisecond() -> None:
+    clip = make_clip()
+    player = Player(clip)
+    assert player._midi == player.midi_bytes()
+    midi = pretty_midi.PrettyMIDI(io.BytesIO(player._midi))
+    melody = next(inst for inst in midi.instruments if inst.name == "Melody")
+    assert [n.pitch for n in melody.notes] == [n.pitch for n in clip.notes]
+    for got, want in zip(melody.notes, clip.notes, strict=True):
+        assert abs(got.start - want.start) < 1e-3
+        assert abs(got.end - want.end) < 1e-3
+    assert [t.text for t in midi.text_events] == ["Dm7", "G7"]
+
+
+def test_wav_bytes_are_a_mono_wav_of_the_clip_length() -> None:
+    player = Player(make_clip())
+    with wave.open(io.BytesIO(player.wav_bytes(sample_rate=8000))) as handle:
+        assert handle.getnchannels() == 1
+        assert handle.getsampwidth() == 2
+        assert handle.getnframes() == round(8 * TRIPLET * 8000)
+        samples = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    assert np.abs(samples).max() > 1000  # there is sound
+
+
+def test_wav_request_from_the_browser_is_answered_with_the_bytes() -> None:
+    player = Player(make_clip(), filename="take-1")
+    sent: list[tuple[dict, list]] = []
+    player.send = lambda content, buffers=None: sent.append((content, buffers))
+    player._on_custom_message(player, {"type": "wav"}, [])
+    player._on_custom_message(player, {"type": "something else"}, [])
+    assert len(sent) == 1
+    content, buffers = sent[0]
+    assert content == {"type": "wav", "filename": "take-1.wav"}
+    assert buffers[0][:4] == b"RIFF"
+
+
+def two_track_midi() -> pretty_midi.PrettyMIDI:
+    midi = pretty_midi.PrettyMIDI(initial_tempo=100)
+    midi.time_signature_changes.append(pretty_midi.TimeSignature(3, 4, 0.0))
+    lead = pretty_midi.Instrument(65, name="Sax")
+    lead.notes = [pretty_midi.Note(90, p, i * 0.3, i * 0.3 + 0.25) for i, p in
+                  enumerate([67, 69, 71, 72, 74])]
+    bass = pretty_midi.Instrument(33, name="Bass")
+    bass.notes = [pretty_midi.Note(70, 43, 0.0, 0.9), pretty_midi.Note(70, 36, 0.9, 1.5)]
+    drums = pretty_midi.Instrument(0, is_drum=True, name="Drums")
+    drums.notes = [pretty_midi.Note(100, 36, i * 0.1, i * 0.1 + 0.05) for i in range(15)]
+    midi.instruments = [bass, drums, lead]
+    midi.text_events = [pretty_midi.Text("G7", 0.0), pretty_midi.Text("Intro", 0.5),
+                        pretty_midi.Text("Cmaj7", 0.9)]
+    return midi
+
+
+def check_two_track(player: Player) -> None:
+    rows = melody_rows(player)
+    assert rows[:, 0].tolist() == [67, 69, 71, 72, 74]  # the sax, not the busier drums
+    assert rows[:, 3].tolist() == [90] * 5
+    assert accompaniment_rows(player)[:, 0].tolist() == [43, 36]
+    assert [c[0] for c in player._chords] == ["G7", "Cmaj7"]  # "Intro" is not a chord
+    assert player._chords[0][2] == pytest.approx(0.9)
+    assert player.tempo == pytest.approx(100)
+    assert player.beats_per_bar == 3
+    assert player.duration == pytest.approx(1.5)
+    assert [n.pitch for n in player.clip.notes] == [67, 69, 71, 72, 74]
+
+
+def test_player_from_pretty_midi_takes_the_melody_and_the_rest_as_accompaniment() -> None:
+    check_two_track(Player(two_track_midi()))
+
+
+def test_player_from_a_midi_file_path(tmp_path: Path) -> None:
+    path = tmp_path / "tune.mid"
+    two_track_midi().write(str(path))
+    check_two_track(Player(path))
+    check_two_track(Player(str(path)))
+
+
+def test_our_own_midi_file_plays_its_melody_over_its_chords(tmp_path: Path) -> None:
+    clip = make_clip()
+    player = Player(clip.to_midi(tmp_path / "clip.mid"))
+    assert melody_rows(player)[:, 0].tolist() == [n.pitch for n in clip.notes]
+    assert len(player._accompaniment) == 0  # the Chords track is what the chord voice plays
+    assert [c[0] for c in player._chords] == ["Dm7", "G7"]
+
+
+@pytest.mark.parametrize("name", ["missing.mid", "notes.txt", "broken.mid"])
+def test_a_bad_path_raises_music_file_error(tmp_path: Path, name: str) -> None:
+    if name != "missing.mid":
+        (tmp_path / name).write_bytes(b"not a midi file")
+    with pytest.raises(MusicFileError, match=name):
+        Player(tmp_path / name)
+
+
+def test_a_failing_clip_setter_shows_the_error_and_keeps_the_music(tmp_path: Path) -> None:
+    player = Player(make_clip())
+    before = player._melody
+    player.position = 1.0
+    with pytest.raises(MusicFileError):
+        player.clip = tmp_path / "missing.mid"
+    assert "missing.mid" in player.error
+    assert player._melody == before
+    player.clip = two_track_midi()  # a good set replaces the music and clears the error
+    assert player.error == ""
+    assert player.position == 0.0
+    assert melody_rows(player)[:, 0].tolist() == [67, 69, 71, 72, 74]
+
+
+def test_something_else_is_refused() -> None:
+    with pytest.raises(MusicFileError, match="Clip"):
+        Player([60, 62, 64])
+
+
+def test_the_player_does_not_import_tensorflow() -> None:
+    assert "tensorflow" not in sys.modules
+    assert "keras" not in sys.modules
