@@ -127,6 +127,17 @@ def test_piano_roll_draws_the_notes_where_they_sound_and_seeks(run_notebook, lab
     wait_for(lambda: abs(nb.kernel.eval("player.position") - 1.0) < 0.05, 20,
              "player.position to follow a click at a quarter of the roll")
 
+    # A failing clip setter shows its error inline; a good one replaces the music.
+    nb.kernel.execute("try:\n    player.clip = 'missing.mid'\nexcept Exception:\n    pass")
+    error = nb.page.locator(".jw-player .jw-error")
+    error.wait_for(state="visible")
+    assert "missing.mid" in error.inner_text()
+    nb.kernel.execute("player.clip = Clip(clip.steps[:3], clip.chords[:1], 120, 1.5)")
+    wait_for(lambda: roll_geometry(nb.page)["notes"] == 3, 20, "the roll to show the new clip")
+    assert roll_geometry(nb.page)["chords"] == 1
+    assert not error.is_visible()
+    assert "0:01.5" in nb.page.locator(".jw-clock").inner_text()
+
 
 def test_play_schedules_every_note_and_syncs_state(run_notebook, lab_page, page_requests,
                                                    wait_for):
