@@ -37,6 +37,7 @@ UPLOAD_SUFFIXES = (".mid", ".midi", ".xml", ".mxl", ".musicxml", ".abc")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TITLES = ("Data", "Train", "Generate & Play")
 _UNKNOWN = object()
+AUTOMATIC = -1  # the melody picker's "automatic" (a Dropdown cannot hold None as a value)
 
 
 def piece_clip(piece: Piece, values: Sequence[str] | None = None) -> Clip:
@@ -82,7 +83,10 @@ class Studio(widgets.Tab):
 
         # Data tab
         self.source = widgets.ToggleButtons(options=(BUILTIN, MUSIC21, FILES), value=BUILTIN,
-                                            description="music", style={"button_width": "150px"})
+                                            tooltips=("the built-in corpus (offline, CC0)",
+                                                      "a lead sheet from music21's corpus",
+                                                      "MIDI, MusicXML or ABC files of yours"),
+                                            style={"button_width": "150px"})
         self.music21_piece = widgets.Dropdown(options=MUSIC21_PIECES, description="piece",
                                               layout=widgets.Layout(width="420px"))
         self.upload = widgets.FileUpload(accept=",".join(UPLOAD_SUFFIXES), multiple=True,
@@ -98,6 +102,7 @@ class Studio(widgets.Tab):
         self.summary.add_class("jazzwidget-corpus-summary")
         self.description = widgets.HTML()
         self.roll = Player(piece_clip(corpus.pieces[0]), filename="jazzwidget-corpus")
+        self.roll.add_class("jazzwidget-corpus-roll")
         self._source_row = widgets.HBox([self.load_button],
                                         layout=widgets.Layout(align_items="center"))
         data_tab = widgets.VBox([self.source, self._source_row, self.melody, self.error_box,
@@ -218,9 +223,11 @@ class Studio(widgets.Tab):
             f"max-height:260px;overflow:auto'>{html.escape(corpus.describe())}</pre></details>"
         )
         piece = corpus.pieces[0]
-        options: list[tuple[str, int | None]] = [("automatic", None)]
+        automatic = "automatic" + (
+            f" (took #{piece.melody_track})" if piece.melody_track is not None else "")
+        options: list[tuple[str, str | int]] = [(automatic, AUTOMATIC)]
         options += [(track.summary(), track.index) for track in piece.tracks]
-        chosen = self._melody_choice
+        chosen = AUTOMATIC if self._melody_choice is None else self._melody_choice
         if chosen is not None and chosen not in [value for _, value in options]:
             options.append((str(chosen), chosen))  # a name or "program:N" given to load()
         self._melody_observer_on = False
@@ -238,7 +245,7 @@ class Studio(widgets.Tab):
         if not self._melody_observer_on or self._sources is _UNKNOWN:
             return
         try:
-            self.load(self._sources, melody=change["new"])
+            self.load(self._sources, melody=None if change["new"] == AUTOMATIC else change["new"])
         except Exception:
             self._show_corpus()  # the error is shown; the music that was there stays
 
