@@ -76,3 +76,28 @@ def test_plot_grows_while_training_and_stop_click_keeps_the_weights(
     assert kernel.eval("id(trainer.model) == model_id")
     assert abs(kernel.eval("weight_sum()") - stopped) < abs(stopped - kernel.eval("initial"))
     wait_for(lambda: dom_loss_points(page) == done + 2, 20, "the curves to go on")
+
+
+PLAIN_KERAS_CELL = """
+import numpy as np, keras
+from jazzwidget.widgets.liveplot import LivePlot
+x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+y = (x[:, 0] > 0).astype("int32")
+net = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+net.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+print("before fit")
+history = net.fit(x, y, epochs=30, validation_split=0.25, verbose=0, callbacks=[LivePlot()])
+print("after fit")
+"""
+
+
+def test_liveplot_in_a_plain_keras_cell_keeps_the_cells_other_output(run_notebook, wait_for):
+    nb = run_notebook([PLAIN_KERAS_CELL])
+    cell = nb.page.locator(".jp-CodeCell").first
+    outputs = cell.locator(".jp-OutputArea-output")
+    wait_for(lambda: outputs.locator(".js-plotly-plot").count() == 1, 30, "one plot")
+    text = outputs.all_inner_texts()
+    assert any("before fit" in t for t in text) and any("after fit" in t for t in text)
+    points = cell.evaluate("""(el) => el.querySelector('.js-plotly-plot').data
+                              .map((trace) => trace.x.length)""")
+    assert points == [30, 30, 30, 30]
