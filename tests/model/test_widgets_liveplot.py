@@ -55,12 +55,9 @@ def test_many_fast_epochs_are_throttled_but_all_points_show_at_the_end(tiny):
     start = time.monotonic()
     model.fit(x, y, epochs=150, batch_size=96, verbose=0, callbacks=[plot])
     elapsed = time.monotonic() - start
-    per_epoch = elapsed / 150
-    if per_epoch > 0.05:
-        pytest.skip(f"epochs took {per_epoch * 1000:.0f} ms here: too slow to test throttling")
-    # Flushes in fit: one per 0.1 s at most, plus the final flush in on_train_end.
+    # Flushes in fit: one per 0.1 s at most, plus the final flush in on_train_end. (That points
+    # are buffered when epochs come faster is shown with a fake clock in tests/unit.)
     assert plot.plot.updates <= 10 * elapsed + 2
-    assert plot.plot.updates < 150
     assert plot.plot.drawn()["loss"] == 150
 
 
