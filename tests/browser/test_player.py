@@ -7,7 +7,6 @@ with a rest and a few approach tones, on an eighth-note grid.
 from __future__ import annotations
 
 import io
-import itertools
 import wave
 from pathlib import Path
 
@@ -42,7 +41,8 @@ const originalStart = OscillatorNode.prototype.start;
 OscillatorNode.prototype.start = function (when) {
   if (this.jw) {
     window.__jwStarts.push({voice: this.jw.voice, pitch: this.jw.pitch, length: this.jw.length,
-                            freq: this.frequency.value, when: when || 0});
+                            freq: this.frequency.value, when: when || 0,
+                            now: this.context.currentTime});
   }
   return originalStart.apply(this, arguments);
 };
@@ -67,6 +67,21 @@ def open_player(run_notebook, lab_page, options: str = ""):
     nb.page.wait_for_function(
         "() => Number(document.querySelector('.jw-player canvas').dataset.notes) > 0")
     return nb
+
+
+def assert_on_the_beat(starts: list[dict], times: list[float]) -> None:
+    """Notes were scheduled ahead, as far apart on the audio clock as ``times`` say.
+
+    A note the scheduler reached late (the page stalled longer than the look-ahead, as on a
+    loaded 2-core machine) starts at once instead; those are left out of the comparison, but
+    most notes must be on time.
+    """
+    on_time = [(s, t) for s, t in zip(starts, times, strict=True) if s["when"] > s["now"]]
+    assert len(on_time) >= len(starts) / 2, f"most notes started late: {starts}"
+    first_start, first_time = on_time[0]
+    for start, time in on_time:
+        offset = start["when"] - first_start["when"]
+        assert offset == pytest.approx(time - first_time, abs=2e-3), (start, time, starts)
 
 
 def canvas_pixels(page, points: list[tuple[float, float]]) -> list[list[int]]:
@@ -164,9 +179,8 @@ def test_play_schedules_every_note_and_syncs_state(run_notebook, lab_page, page_
     for start, note in zip(melody, notes, strict=True):
         assert start["freq"] == pytest.approx(440 * 2 ** ((note.pitch - 69) / 12), rel=1e-4)
         assert start["length"] == pytest.approx(note.duration, abs=1e-3)
-        # Scheduled on the audio clock exactly as far apart as the notes are in the clip.
-        offset = start["when"] - melody[0]["when"]
-        assert offset == pytest.approx(note.start - notes[0].start, abs=2e-3)
+    # Scheduled on the audio clock exactly as far apart as the notes are in the clip.
+    assert_on_the_beat(melody, [n.start for n in notes])
     chords = [s for s in starts if s["voice"] == "chord"]
     voicings = [p for symbol, _, _ in CHORDS for p in parse_chord(symbol).voicing()]
     assert [s["pitch"] for s in chords] == voicings
@@ -185,8 +199,7 @@ def test_tempo_stop_and_screenshot(run_notebook, lab_page, wait_for, screenshot_
     wait_for(lambda: nb.kernel.eval("player.position") > 2.2, 20, "position past 2.2 s")
     melody = nb.page.evaluate("() => window.__jwStarts.filter((s) => s.voice === 'melody')")
     assert len(melody) >= 4
-    gaps = [b["when"] - a["when"] for a, b in itertools.pairwise(melody[:4])]
-    assert gaps == pytest.approx([EIGHTH / 2] * 3, abs=2e-3)  # twice as fast
+    assert_on_the_beat(melody[:4], [i * EIGHTH / 2 for i in range(4)])  # twice as fast
 
     path = screenshot_path("player.png")
     nb.page.locator(".jw-player").screenshot(path=str(path))
