@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+# Whether a 2D canvas has any pixel drawn.
+PAINTED = """(canvas) => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < data.length; i += 4) if (data[i]) return true;
+  return false;
+}"""
+
 SETUP_CELL = """
 from jazzwidget.widgets.studio import Studio
 studio = Studio(n_a=32, epochs=3)
@@ -26,8 +33,8 @@ def test_studio_renders_its_tabs_and_a_click_on_generate_plays_a_clip(
     assert f"{summary['files']} files" in text
     player = studio.locator(".jazzwidget-corpus-roll")
     player.wait_for()
-    assert player.locator("canvas").count() >= 1
-    page.wait_for_timeout(300)  # let the canvas finish its first paint for the screenshot
+    canvas = player.locator("canvas").first
+    wait_for(lambda: canvas.evaluate(PAINTED), 20, "the piano roll to be painted")
     studio.screenshot(path=str(screenshot_path("studio.png")))
 
     # Train tab: a short run from the page, then the Generate tab plays the trained model.
