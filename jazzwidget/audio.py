@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import wave
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
@@ -87,10 +87,10 @@ def render_clip(clip: Clip, sample_rate: int = 22050) -> np.ndarray:
     return out / peak * 0.9 if peak > 0.9 else out
 
 
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    """Write float samples in [-1, 1] as a 16-bit mono WAV."""
+def write_wav(target: Path | BinaryIO, samples: np.ndarray, sample_rate: int) -> None:
+    """Write float samples in [-1, 1] as a 16-bit mono WAV, to a path or a binary file."""
     pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as handle:
+    with wave.open(target if not isinstance(target, Path) else str(target), "wb") as handle:
         handle.setnchannels(1)
         handle.setsampwidth(2)
         handle.setframerate(sample_rate)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pretty_midi
     from IPython.display import Audio
 
+MIDI_RESOLUTION = 960  # ticks per beat: half a millisecond at 130 bpm, so times survive a file
 MELODY_PROGRAM = 11  # General MIDI vibraphone
 CHORD_PROGRAM = 4  # General MIDI electric piano
 
@@ -102,7 +103,7 @@ class Clip:
 
         from jazzwidget.music.harmony import parse_chord
 
-        midi = pretty_midi.PrettyMIDI(initial_tempo=self.tempo)
+        midi = pretty_midi.PrettyMIDI(resolution=MIDI_RESOLUTION, initial_tempo=self.tempo)
         midi.time_signature_changes.append(pretty_midi.TimeSignature(self.beats_per_bar, 4, 0.0))
         melody = pretty_midi.Instrument(MELODY_PROGRAM, name="Melody")
         melody.notes = [pretty_midi.Note(n.velocity, n.pitch, n.start, n.end) for n in self.notes]

@@ -7,13 +7,13 @@ list with the pitches of their voicings, so the browser only synthesizes and dra
 from __future__ import annotations
 
 import io
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jazzwidget.audio import write_wav
 from jazzwidget.errors import ChordError, MusicFileError
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.harmony import parse_chord
@@ -22,7 +22,6 @@ from jazzwidget.music.piece import ChordSpan
 if TYPE_CHECKING:
     import pretty_midi
 
-MIDI_RESOLUTION = 960  # ticks per beat: half a millisecond at 130 bpm, so times survive a file
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar")
 MELODY_NAME, CHORDS_NAME = "melody", "chords"  # track names that Clip.to_pretty_midi writes
 
@@ -79,14 +78,9 @@ class PlayerMusic:
 
 
 def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
-    """16-bit mono WAV bytes of float samples in [-1, 1] (as `jazzwidget.audio.write_wav`)."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    """16-bit mono WAV bytes of float samples in [-1, 1]."""
     buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(sample_rate)
-        handle.writeframes(pcm.tobytes())
+    write_wav(buffer, samples, sample_rate)
     return buffer.getvalue()
 
 
@@ -170,19 +164,6 @@ def _melody_array(notes: list[tuple[int, float, float, int]],
     return np.asarray(rows, dtype=np.float32).reshape(-1, len(MELODY_COLUMNS))
 
 
-def _with_resolution(midi: pretty_midi.PrettyMIDI, tempo: float) -> pretty_midi.PrettyMIDI:
-    """The same music with MIDI_RESOLUTION ticks per beat, so note times survive writing."""
-    import pretty_midi
-
-    out = pretty_midi.PrettyMIDI(resolution=MIDI_RESOLUTION, initial_tempo=tempo)
-    out.instruments = midi.instruments
-    out.time_signature_changes = midi.time_signature_changes
-    out.key_signature_changes = midi.key_signature_changes
-    out.text_events = midi.text_events
-    out.lyrics = midi.lyrics
-    return out
-
-
 def from_clip(clip: Clip) -> PlayerMusic:
     """Player music from a generated `Clip` (chord voicings as `Clip.to_pretty_midi` has them)."""
     notes = [(n.pitch, n.start, n.end, n.velocity) for n in clip.notes]
@@ -193,7 +174,7 @@ def from_clip(clip: Clip) -> PlayerMusic:
         tempo=float(clip.tempo),
         duration=float(clip.duration),
         beats_per_bar=int(clip.beats_per_bar),
-        midi=_with_resolution(clip.to_pretty_midi(), clip.tempo),
+        midi=clip.to_pretty_midi(),
         clip=clip,
     )
 
