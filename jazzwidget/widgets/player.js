@@ -600,9 +600,14 @@ function render({ model, el }) {
       roundRect(g, x0, 4, w, LANE - 8, 6);
       g.fill();
       g.fillStyle = current ? "#f6c455" : "#d5d9e2";
-      g.font = "600 12px system-ui, -apple-system, 'Segoe UI', sans-serif";
-      const label = g.measureText(chord.symbol).width + 8 <= w ? chord.symbol : "";
-      if (label) g.fillText(label, x0 + 6, LANE / 2);
+      // the largest font that fits the chord's box; no label when even the smallest does not
+      for (const [size, pad] of [[12, 6], [10, 3], [9, 2]]) {
+        g.font = `600 ${size}px system-ui, -apple-system, 'Segoe UI', sans-serif`;
+        if (g.measureText(chord.symbol).width + 2 * pad <= w) {
+          g.fillText(chord.symbol, x0 + pad, LANE / 2);
+          break;
+        }
+      }
     }
 
     // accompaniment then melody

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import nbformat
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -124,12 +125,14 @@ class JupyterLabServer:
             payload = response.read()
         return json.loads(payload) if payload else None
 
-    def write_notebook(self, name: str, cells: list[str]) -> Path:
-        """Write a notebook of code cells (their sources) into ``root_dir``; returns its path."""
-        import nbformat
-
-        notebook = nbformat.v4.new_notebook()
-        notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    def write_notebook(self, name: str, cells: list[str] | Path) -> Path:
+        """Write a notebook of code cells (their sources), or copy a notebook file, into
+        ``root_dir``; returns its path."""
+        if isinstance(cells, Path):
+            notebook = nbformat.read(cells, as_version=4)
+        else:
+            notebook = nbformat.v4.new_notebook()
+            notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}
         path = self.root_dir / name
@@ -193,6 +196,7 @@ def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab
         "IPYTHONDIR": str(dirs["ipython"]),
         "JUPYTER_PLATFORM_DIRS": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "JAZZWIDGET_EPOCHS": "3",  # the demo notebooks train this many epochs under test
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(
             os.pathsep),
     }
@@ -443,16 +447,18 @@ def run_notebook(jupyter_lab: JupyterLabServer, lab_page: Any
     """
     kernels: list[LabKernel] = []
 
-    def open_and_run(cells: list[str], name: str | None = None,
+    def open_and_run(cells: list[str] | Path, name: str | None = None,
                      timeout: float = NOTEBOOK_TIMEOUT) -> LabNotebook:
         name = name or f"test-{uuid.uuid4().hex[:8]}.ipynb"
-        jupyter_lab.write_notebook(name, cells)
+        path = jupyter_lab.write_notebook(name, cells)
+        code_cells = sum(c.cell_type == "code"
+                         for c in nbformat.read(path, as_version=4).cells)
         page = lab_page
         page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", timeout=timeout * 1000)
         page.wait_for_function(
             f"""() => {{
               const s = ({_NOTEBOOK_STATE})();
-              return s && s.kernel === 'idle' && s.cells === {len(cells)};
+              return s && s.kernel === 'idle' && s.cells === {code_cells};
             }}""",
             timeout=timeout * 1000, polling=200)
         _dismiss_news(page)

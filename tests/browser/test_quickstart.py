@@ -1,0 +1,29 @@
+"""End to end: the quick-start notebook, as a student opens it, in real JupyterLab and Chromium."""
+
+from pathlib import Path
+
+QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "01_quickstart.ipynb"
+
+
+def test_quickstart_runs_in_jupyterlab_and_shows_its_widgets(
+        run_notebook, page_requests, wait_for, screenshot_path):
+    nb = run_notebook(QUICKSTART, name="01_quickstart.ipynb", timeout=300)
+    page = nb.page
+    # the live plot drew every epoch the notebook trained (JAZZWIDGET_EPOCHS=3 under test)
+    epochs = nb.kernel.eval("len(model.history['loss'])")
+    assert epochs == 3
+    plot = page.locator(".jp-OutputArea-output .js-plotly-plot").first
+    plot.wait_for(timeout=30_000)
+    wait_for(lambda: page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data[0].x.length") == epochs,
+        30, "the loss curve to show every epoch")
+    # two players with their piano rolls, the WAV fallback, and the Studio's three tabs
+    rolls = page.locator(".jp-OutputArea-output canvas[data-notes]")
+    wait_for(lambda: rolls.count() >= 3, 30, "the players' piano rolls")
+    drawn = int(rolls.first.get_attribute("data-notes"))
+    assert drawn == nb.kernel.eval("len(clip.notes)") > 20
+    assert page.locator(".jp-OutputArea-output audio").count() == 1
+    for tab in ("Data", "Train", "Generate & Play"):
+        assert page.locator(".jp-OutputArea-output .lm-TabBar-tab", has_text=tab).count() >= 1
+    assert page_requests.outside_localhost() == []
+    page.screenshot(path=screenshot_path("quickstart.png"), full_page=True)
