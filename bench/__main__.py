@@ -10,6 +10,9 @@ Prints one table (figure, limit, ratio, verdict) and exits 1 if a figure breaks 
    a fresh subprocess: peak resident memory (``ru_maxrss``).
 3. The first FigureWidget's cost in a fresh process, plain and with jazzwidget's lazy
    ``rfc3987_syntax`` (see ``jazzwidget/widgets/_plotly.py``).
+4. The engine (bench/engine.py): a fresh model trained 100 epochs on the built-in corpus (graph
+   tracing included; limit 60 s, training loss at least halved), and a 15 s clip generated with
+   the numpy step against the same network stepped value by value through Keras.
 
 Options: ``--epochs N`` (default 100), ``--chunks K`` (default 4, even), ``--quickstart-epochs``.
 """
@@ -23,6 +26,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+
+from bench import engine
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -156,11 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     rows += first_figure()
     fit_rows, fit_ok = fit_overhead(args.epochs, args.chunks)
     rows += fit_rows + memory_rows
+    train_rows, train_ok, model = engine.train_figures(args.epochs)
+    rows += [Row(*row) for row in train_rows]
+    rows += [Row(*row) for row in engine.generation_figures(model)]
     print_table(rows)
     print(f"\n{steps}")
     print(f"(bench took {time.perf_counter() - started:.0f} s; Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs)")
-    return 0 if fit_ok and memory_ok else 1
+    return 0 if fit_ok and memory_ok and train_ok else 1
 
 
 if __name__ == "__main__":
