@@ -14,12 +14,12 @@ from jazzwidget.errors import JazzwidgetError, MusicFileError, NoMelodyError
 from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.io import (
     SUPPORTED_SUFFIXES,
-    TINY_GAP,
     expand_sources,
     read_piece,
     read_pieces,
     skyline,
 )
+from jazzwidget.music.melody import TINY_GAP
 from jazzwidget.music.piece import Piece
 
 METHENY = Path(__file__).parents[2].parent / "shared/data/original_metheny.mid"
