@@ -1,0 +1,66 @@
+"""Corpus: values, vocabulary, windows and the validation split by position."""
+
+import numpy as np
+import pytest
+
+import jazzwidget
+from jazzwidget.errors import CorpusError
+from jazzwidget.music.corpus import Corpus, builtin_sources
+from jazzwidget.music.piece import ChordSpan, MelodyEvent, Piece
+
+
+def make_piece(n: int, name: str = "p") -> Piece:
+    melody = [MelodyEvent(k * 0.5, 0.5, 60 + (k * 5) % 17 if k % 7 else None) for k in range(n)]
+    return Piece(name, melody, [ChordSpan("C7", 0, n * 0.5)])
+
+
+def test_the_seed_file_gives_the_seed_sized_problem(seed_file):
+    corpus = jazzwidget.load_corpus(seed_file, melody="Guitar", start_beat=476, end_beat=548)
+    windows = corpus.windows()
+    assert 210 <= len(corpus.values) <= 290  # the seed counted 245 events
+    assert 60 <= len(corpus.vocab) <= 110  # the seed had 78 (2018) and 90 (2021) values
+    assert len(windows.x_train) >= 60 and windows.x_train.shape[1] == 30
+    assert "Piano" in corpus.describe()
+
+
+def test_builtin_corpus_loads_offline_with_a_sorted_vocabulary():
+    corpus = jazzwidget.load_corpus()
+    assert len(corpus.pieces) == len(builtin_sources()) >= 10
+    assert corpus.vocab == sorted(set(corpus.values))
+    summary = corpus.summary()
+    assert summary["notes"] >= 2000 and summary["vocab_size"] == len(corpus.vocab)
+    assert str(corpus.progression).startswith(corpus.pieces[0].chords[0].symbol)
+
+
+def test_windows_are_teacher_forcing_pairs_and_validation_is_the_end():
+    corpus = Corpus([make_piece(100)])
+    ids = corpus.ids()
+    w = corpus.windows(tx=10, validation=0.2)
+    assert (w.x_train[:, 1:] == w.y_train[:, :-1]).all()  # y[t] = x[t + 1]
+    n_val = 20
+    assert (w.x_train[0] == ids[:10]).all()
+    assert w.y_train.max(initial=0) < len(corpus.vocab)
+    # no training target reaches into the last n_val values, and validation lives only there
+    last_train_target = len(w.x_train) - 1 + 10  # index of the last target in the training part
+    assert last_train_target < len(ids) - n_val
+    assert (w.x_val[0] == ids[len(ids) - n_val:len(ids) - n_val + 10]).all()
+
+
+def test_large_corpora_stride_their_windows():
+    corpus = Corpus([make_piece(3000)])
+    w = corpus.windows(validation=0.1)
+    assert 500 <= len(w.x_train) <= 1000
+    assert np.array_equal(w.x_train[1], corpus.ids()[3:33])
+
+
+def test_values_outside_the_vocabulary_are_named():
+    corpus = Corpus([make_piece(60)])
+    with pytest.raises(CorpusError, match=r"JazzModel\(corpus\.vocab\)"):
+        corpus.ids(corpus.vocab[:3])
+
+
+def test_too_short_or_empty_corpora_are_clear_errors():
+    with pytest.raises(CorpusError, match="at least 32"):
+        Corpus([make_piece(10)]).windows()
+    with pytest.raises(CorpusError, match="empty"):
+        Corpus([])
