@@ -62,7 +62,7 @@ def find_chords(
         where = "chord symbols in the melody part" if part == melody_index else (
             f'chord symbols in part {part} "{tracks[part].name}"')
     if symbols:
-        spans = _symbol_spans(symbols, start, end)
+        spans = symbol_spans(symbols, start, end)
         if spans:
             used = sum(1 for t, _ in symbols if start - EPS <= t < end)
             return spans, f"{where} ({used})"
@@ -104,7 +104,7 @@ def _chord_tracks(
     return keyboards or playing
 
 
-def _symbol_spans(symbols: list[tuple[float, str]], start: float, end: float) -> list[ChordSpan]:
+def symbol_spans(symbols: list[tuple[float, str]], start: float, end: float) -> list[ChordSpan]:
     """Spans from chord symbols: the one sounding at ``start`` and those after, to ``end``."""
     before = [s for s in symbols if s[0] <= start + EPS]
     inside = [s for s in symbols if start + EPS < s[0] < end - EPS]

@@ -15,6 +15,7 @@ import numpy as np
 
 from jazzwidget.audio import write_wav
 from jazzwidget.errors import ChordError, MusicFileError
+from jazzwidget.music.chords import chord_texts, symbol_spans
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.piece import ChordSpan
@@ -181,17 +182,9 @@ def from_clip(clip: Clip) -> PlayerMusic:
 
 def _file_chords(midi: pretty_midi.PrettyMIDI, duration: float) -> list[ChordSpan]:
     """Chord spans from the file's text events (and lyrics) that read as chord symbols."""
-    events = sorted((event.time, event.text.strip()) for event in [*midi.text_events,
-                                                                   *midi.lyrics])
-    symbols = []
-    for time, text in events:
-        try:
-            symbols.append((time, parse_chord(text).symbol))
-        except ChordError:
-            continue
-    return [ChordSpan(symbol, time, symbols[i + 1][0] if i + 1 < len(symbols) else duration)
-            for i, (time, symbol) in enumerate(symbols)
-            if (symbols[i + 1][0] if i + 1 < len(symbols) else duration) > time]
+    events = [(event.time, event.text) for event in [*midi.text_events, *midi.lyrics]]
+    symbols, _ = chord_texts(events, "text events")
+    return symbol_spans(symbols, 0.0, duration)
 
 
 def from_pretty_midi(midi: pretty_midi.PrettyMIDI) -> PlayerMusic:
