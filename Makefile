@@ -18,7 +18,7 @@ venv: $(BIN)/.installed
 
 ## Main job: JupyterLab on the quick-start notebook.
 lab: $(BIN)/.installed
-	$(BIN)/jupyter lab notebooks/01_quickstart.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/01_quickstart.ipynb
 
 ## Headless: train on the built-in corpus, write clip.mid and clip.wav.
 demo: $(BIN)/.installed
