@@ -20,6 +20,7 @@ from jazzwidget.errors import MusicFileError
 from jazzwidget.model.jazz_model import JazzModel
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.corpus import Corpus, load_corpus
+from jazzwidget.music.io import SUPPORTED_SUFFIXES
 from jazzwidget.music.piece import ChordSpan, Piece
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets.generator import Generator
@@ -33,7 +34,6 @@ MUSIC21_PIECES = {
     "Irving Berlin: Alexander's Ragtime Band": "music21:leadSheet/berlinAlexandersRagtime.mxl",
     "Stephen Foster: Jeanie with the Light Brown Hair": "music21:leadSheet/fosterBrownHair.mxl",
 }
-UPLOAD_SUFFIXES = (".mid", ".midi", ".xml", ".mxl", ".musicxml", ".abc")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TITLES = ("Data", "Train", "Generate & Play")
 _UNKNOWN = object()
@@ -89,7 +89,7 @@ class Studio(widgets.Tab):
                                             style={"button_width": "150px"})
         self.music21_piece = widgets.Dropdown(options=MUSIC21_PIECES, description="piece",
                                               layout=widgets.Layout(width="420px"))
-        self.upload = widgets.FileUpload(accept=",".join(UPLOAD_SUFFIXES), multiple=True,
+        self.upload = widgets.FileUpload(accept=",".join(SUPPORTED_SUFFIXES), multiple=True,
                                          description="Upload files")
         self.load_button = widgets.Button(description="Load", icon="folder-open",
                                           button_style="primary",
@@ -158,7 +158,7 @@ class Studio(widgets.Tab):
         # Uploads load as soon as they arrive; Load reads them again (automatic melody).
         if not self.upload.value:
             raise MusicFileError("no files uploaded yet: press 'Upload files' and choose "
-                                 f"{', '.join(UPLOAD_SUFFIXES)} files")
+                                 f"{', '.join(SUPPORTED_SUFFIXES)} files")
         return self.load_uploads(self.upload.value)
 
     def load_uploads(self, files: Sequence[Mapping[str, Any]]) -> Corpus:
@@ -181,9 +181,9 @@ class Studio(widgets.Tab):
         for item in files:
             name = Path(str(item.get("name", ""))).name
             size = int(item.get("size") or len(item.get("content", b"")))
-            if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                 raise MusicFileError(f"cannot read {name!r}: upload files ending in "
-                                     f"{', '.join(UPLOAD_SUFFIXES)}")
+                                     f"{', '.join(SUPPORTED_SUFFIXES)}")
             if size > MAX_UPLOAD_BYTES:
                 raise MusicFileError(f"{name!r} is {size / 2**20:.1f} MB; files over 10 MB are "
                                      "refused: upload a shorter piece or one movement")
