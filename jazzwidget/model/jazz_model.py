@@ -215,10 +215,3 @@ class JazzModel:
         compile_network(network, model.learning_rate)
         model._weights = None
         return model
-
-    def check_corpus(self, corpus: Corpus) -> None:
-        """Raise ModelError unless every value of the corpus is in this model's vocabulary."""
-        try:
-            corpus.ids(self.vocab)
-        except CorpusError as error:
-            raise ModelError(str(error)) from error
