@@ -99,20 +99,17 @@ def parse_value(token: str) -> Value:
 
 
 def _split(events: Iterable[MelodyEvent]) -> list[tuple[int | None, float, float]]:
-    """(pitch, onset, quantized duration) with notes cut and rests split at MAX_DURATION."""
+    """(pitch, onset, quantized duration), no longer than MAX_DURATION: a longer rest becomes
+    several rests, and what is left of a longer note becomes rests too."""
     out = []
     for event in events:
-        remaining = event.duration
-        onset = event.start
+        pitch, onset, remaining = event.pitch, event.start, event.duration
         while remaining > 1e-6:
             piece = min(remaining, MAX_DURATION)
-            out.append((event.pitch, onset, quantize_duration(piece)))
+            out.append((pitch, onset, quantize_duration(piece)))
             onset += piece
             remaining -= piece
-            if event.pitch is not None and remaining > 1e-6:
-                # a note longer than the cap: the rest of its length becomes a rest
-                out.append((None, onset, quantize_duration(min(remaining, MAX_DURATION))))
-                break
+            pitch = None
     return out
 
 
