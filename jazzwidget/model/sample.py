@@ -41,8 +41,7 @@ def sample_ids(weights: LSTMWeights, beats: float, durations: np.ndarray, *,
     out: list[int] = []
     covered = 0.0
     while covered < beats - 1e-9:
-        s = lstm_step(x, h, c, weights)
-        h, c = s.h, s.c
+        *_, c, h = lstm_step(x, h, c, weights)
         index = choose(output_probabilities(h, weights, temperature), temperature, rng)
         out.append(index)
         covered += durations[index]

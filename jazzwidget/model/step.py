@@ -54,19 +54,12 @@ class LSTMWeights:
         return cls(W, U, b, Wy, by)
 
 
-@dataclass(frozen=True)
-class StepResult:
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
-    c: np.ndarray
-    h: np.ndarray
-
-
 def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
-              w: LSTMWeights) -> StepResult:
-    """One LSTM step for input vector x (vocab,) from state (h_prev, c_prev), each (n_a,)."""
+              w: LSTMWeights) -> tuple[np.ndarray, ...]:
+    """One LSTM step for input vector x (vocab,) from state (h_prev, c_prev), each (n_a,).
+
+    Returns the gates and the new state: (i, f, g, o, c, h).
+    """
     n = w.n_a
     z = x @ w.W + h_prev @ w.U + w.b
     i = sigmoid(z[:n])
@@ -75,7 +68,7 @@ def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
     o = sigmoid(z[3 * n:])
     c = f * c_prev + i * g
     h = o * np.tanh(c)
-    return StepResult(i, f, g, o, c, h)
+    return i, f, g, o, c, h
 
 
 def output_probabilities(h: np.ndarray, w: LSTMWeights, temperature: float = 1.0) -> np.ndarray:
@@ -97,6 +90,5 @@ def warm_up(w: LSTMWeights, prime_ids: Sequence[int] = ()
     h, c = np.zeros(w.n_a), np.zeros(w.n_a)
     inputs = [one_hot(index, w.vocab_size) for index in prime_ids] or [np.zeros(w.vocab_size)]
     for x in inputs[:-1]:
-        s = lstm_step(x, h, c, w)
-        h, c = s.h, s.c
+        *_, c, h = lstm_step(x, h, c, w)
     return h, c, inputs[-1]

@@ -64,11 +64,11 @@ def run_trace(weights: LSTMWeights, ids: Sequence[int], prime_ids: Sequence[int]
     h, c, x = warm_up(weights, prime_ids)
     rows: dict[str, list[np.ndarray]] = {name: [] for name in GATES}
     for index in ids:
-        s = lstm_step(x, h, c, weights)
-        h, c = s.h, s.c
+        gates = lstm_step(x, h, c, weights)
+        *_, c, h = gates
         x = one_hot(index, weights.vocab_size)
-        for name in GATES:
-            rows[name].append(getattr(s, name))
+        for name, value in zip(GATES, gates, strict=True):
+            rows[name].append(value)
     arrays = {name: np.array(rows[name], dtype=np.float32).reshape(len(ids), weights.n_a)
               for name in GATES}
     if starts is None or ends is None:
