@@ -87,8 +87,10 @@ QUALITIES: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
 # The qualities chord naming chooses from, simplest first (ties go to the earlier one).
 NAMING_QUALITIES = ("", "m", "7", "maj7", "m7", "m7b5", "dim7", "dim", "aug", "6", "m6", "7sus4")
 
-_SYMBOL = re.compile(r"^\s*([A-Ga-g])([#b♯♭-]*)(.*?)(?:/([A-Ga-g])([#b♯♭-]*))?\s*$")
-_ACCIDENTAL = {"#": 1, "♯": 1, "b": -1, "♭": -1, "-": -1}
+# A "-" after the root is the jazz minor sign ("D-7"), never a flat: music21's "B-7" spelling is
+# turned into "Bb7" by the readers before it gets here.
+_SYMBOL = re.compile(r"^\s*([A-Ga-g])([#b♯♭]*)(.*?)(?:/([A-Ga-g])([#b♯♭]*))?\s*$")
+_ACCIDENTAL = {"#": 1, "♯": 1, "b": -1, "♭": -1}
 
 
 @dataclass(frozen=True)

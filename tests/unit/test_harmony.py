@@ -18,6 +18,10 @@ from jazzwidget.music.progression import Progression
         ("F#m7b5", {6, 9, 0, 4}),
         ("Bdim7", {11, 2, 5, 8}),
         ("C/E", {0, 4, 7}),
+        ("D-7", {2, 5, 9, 0}),  # "-" is the minor sign, not a flat
+        ("C-", {0, 3, 7}),
+        ("Bb-7", {10, 1, 5, 8}),
+        ("D-7b5", {2, 5, 8, 0}),
     ],
 )
 def test_chord_tones(symbol, tones):
