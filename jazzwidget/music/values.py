@@ -33,6 +33,7 @@ MAX_INTERVAL = 21  # leaps are clamped so every window stays within two octaves
 DURATION_GRID: tuple[float, ...] = tuple(
     sorted({k / 4 for k in range(1, 17)} | {k / 3 for k in range(1, 13)})
 )
+MIN_DURATION = DURATION_GRID[0]
 
 # Interval names by semitones, as (quality, number): 7 -> ("P", 5) -> "P5", and "P-5" downwards.
 _NAMES = (("P", 1), ("m", 2), ("M", 2), ("m", 3), ("M", 3), ("P", 4), ("d", 5), ("P", 5),
@@ -98,18 +99,23 @@ def parse_value(token: str) -> Value:
     return Value(kind, beats, lower_upper)
 
 
-def _split(events: Iterable[MelodyEvent]) -> list[tuple[int | None, float, float]]:
-    """(pitch, onset, quantized duration), no longer than MAX_DURATION: a longer rest becomes
-    several rests, and what is left of a longer note becomes rests too."""
-    out = []
+def _quantize(events: Sequence[MelodyEvent]) -> list[tuple[int | None, float, float]]:
+    """(pitch, onset, duration on the grid) for each event, rhythm kept in step with the music.
+
+    Durations are chosen so that the running sum of grid durations follows the events' real
+    ends (errors do not add up over a piece); events that would round to nothing (grace notes,
+    tiny gaps) are dropped, and anything longer than MAX_DURATION is cut into pieces, the rest
+    of a long note becoming rests. The onset is the event's real one, where its chord is read.
+    """
+    out: list[tuple[int | None, float, float]] = []
+    clock = events[0].start if events else 0.0
     for event in events:
-        pitch, onset, remaining = event.pitch, event.start, event.duration
-        while remaining > 1e-6:
-            piece = min(remaining, MAX_DURATION)
-            out.append((pitch, onset, quantize_duration(piece)))
-            onset += piece
-            remaining -= piece
-            pitch = None
+        pitch, onset = event.pitch, event.start
+        while event.end - clock >= MIN_DURATION / 2:
+            duration = quantize_duration(min(event.end - clock, MAX_DURATION))
+            out.append((pitch, onset, duration))
+            clock += duration
+            onset, pitch = clock, None
     return out
 
 
@@ -120,7 +126,7 @@ def encode_melody(melody: Sequence[MelodyEvent], chord_at: Callable[[float], str
         raise CorpusError(f"unknown encoding {encoding!r}: use one of {', '.join(ENCODINGS)}")
     tokens = []
     previous: int | None = None
-    for pitch, onset, duration in _split(melody):
+    for pitch, onset, duration in _quantize(melody):
         length = format_duration(duration)
         if pitch is None:
             tokens.append(f"R,{length}")

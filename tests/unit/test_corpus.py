@@ -7,6 +7,7 @@ import jazzwidget
 from jazzwidget.errors import CorpusError
 from jazzwidget.music.corpus import Corpus, builtin_sources
 from jazzwidget.music.piece import ChordSpan, MelodyEvent, Piece
+from jazzwidget.music.values import total_beats
 
 
 def make_piece(n: int, name: str = "p") -> Piece:
@@ -18,6 +19,7 @@ def test_the_seed_file_gives_the_seed_sized_problem(seed_file):
     corpus = jazzwidget.load_corpus(seed_file, melody="Guitar", start_beat=476, end_beat=548)
     windows = corpus.windows()
     assert 210 <= len(corpus.values) <= 290  # the seed counted 245 events
+    assert total_beats(corpus.values) == pytest.approx(72, abs=0.125)  # 18 bars, no drift
     assert 60 <= len(corpus.vocab) <= 110  # the seed had 78 (2018) and 90 (2021) values
     assert len(windows.x_train) >= 60 and windows.x_train.shape[1] == 30
     assert "Piano" in corpus.describe()

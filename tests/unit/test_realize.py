@@ -10,7 +10,7 @@ from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.piece import MelodyEvent
 from jazzwidget.music.progression import Progression
 from jazzwidget.music.realize import HIGHEST, LOWEST, realize
-from jazzwidget.music.values import DURATION_GRID, encode_melody
+from jazzwidget.music.values import DURATION_GRID, encode_melody, parse_value
 
 PROGRESSIONS = ["Dm7 G7 Cmaj7 Cmaj7", "F7 Bb7 F7 C7", "Cm7 | Fm7 | G7b9 | Cm7", "Bb7 G7 | Cm7 F7"]
 
@@ -42,6 +42,19 @@ def test_realized_rhythm_is_identical_and_c_notes_are_chord_tones(melody, text, 
             assert event.pitch % 12 in chord.tones
         if event.pitch is not None:
             assert LOWEST <= event.pitch <= HIGHEST
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.05, 3.0), st.one_of(st.none(), st.integers(55, 84))),
+                min_size=1, max_size=80))
+def test_played_rhythms_keep_their_length_after_quantizing(events):
+    """Off-grid (played) durations: rounding must not drift over a piece."""
+    melody, beat = [], 0.0
+    for duration, pitch in events:
+        melody.append(MelodyEvent(beat, duration, pitch))
+        beat += duration
+    tokens = encode_melody(melody, lambda _: "C7")
+    assert abs(sum(parse_value(t).duration for t in tokens) - beat) <= 0.125 + 1e-9
 
 
 def test_types_are_kept_inside_windows_when_possible():
