@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,17 +76,23 @@ class Progression:
         return out
 
     def text(self) -> str:
-        """Bars separated by ``|`` (readable back with ``from_text``) when chords sit on
-        beat fractions of a bar that divide it evenly; otherwise one symbol per span."""
+        """The progression as ``from_text`` reads it, bars separated by ``|``.
+
+        A bar is written as the fewest equal slots that place every chord change where it is
+        (``"C7 C7 C7 F7"`` for a change on beat 4), so the text reads back to the same chords
+        whenever changes fall on a grid of up to 12 slots a bar; one chord is one symbol.
+        """
         bpb = self.beats_per_bar
-        bars: list[list[str]] = []
-        for span in self.spans:
-            bar = int(span.start // bpb + 1e-9)
-            while len(bars) <= bar:
-                bars.append([])
-            bars[bar].append(span.symbol)
-        filled = [bar or [self.at(i * bpb)] for i, bar in enumerate(bars)]
-        return " | ".join(" ".join(bar) for bar in filled)
+        bars = []
+        for bar in range(max(1, math.ceil(self.length / bpb - 1e-9))):
+            start = bar * bpb
+            changes = [s.start - start for s in self.spans if start < s.start < start + bpb]
+            slots = next((n for n in range(1, 13)
+                          if all(abs(c * n / bpb - round(c * n / bpb)) < 1e-6 for c in changes)),
+                         bpb)
+            symbols = [self.at(start + k * bpb / slots) for k in range(slots)]
+            bars.append(symbols[0] if len(set(symbols)) == 1 else " ".join(symbols))
+        return " | ".join(bars)
 
     def __str__(self) -> str:
         return self.text()

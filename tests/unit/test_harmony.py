@@ -4,6 +4,7 @@ import pytest
 
 from jazzwidget.errors import ChordError
 from jazzwidget.music.harmony import name_chord, parse_chord, parse_progression
+from jazzwidget.music.piece import ChordSpan
 from jazzwidget.music.progression import Progression
 
 
@@ -61,6 +62,15 @@ def test_progression_text_round_trip():
     assert progression.text() == text
     assert [progression.at(b) for b in (0, 2, 4, 8, 14, 16)] == [
         "Dm7", "G7", "Cmaj7", "A7b9", "G7", "Dm7"]
+
+
+def test_progression_text_keeps_uneven_changes():
+    spans = [ChordSpan("C7", 0, 3), ChordSpan("F7", 3, 6), ChordSpan("G7", 6, 8)]
+    progression = Progression.from_spans(spans)
+    text = progression.text()
+    assert text == "C7 C7 C7 F7 | F7 G7"
+    again = Progression.from_text(text)
+    assert [again.at(b / 2) for b in range(16)] == [progression.at(b / 2) for b in range(16)]
 
 
 def test_progression_over_cuts_the_last_chord():
