@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.piece import ChordSpan
 
 if TYPE_CHECKING:
@@ -22,9 +23,46 @@ MELODY_PROGRAM = 11  # General MIDI vibraphone
 CHORD_PROGRAM = 4  # General MIDI electric piano
 
 
-def _music21_figure(symbol: str) -> str:
-    """music21 spells a flat root with "-": "Bb7" -> "B-7"."""
-    return symbol[0] + "-" + symbol[2:] if symbol[1:2] == "b" else symbol
+# Our quality spellings that music21 knows by another name.
+_MUSIC21_QUALITY = {"ma7": "maj7", "^7": "maj7", "-": "m", "-7": "m7", "-7b5": "m7b5",
+                    "ø": "m7b5", "ø7": "m7b5", "mMaj7": "mM7", "maj9": "M9"}
+
+
+def _music21_kind(intervals: set[int]) -> str:
+    """The MusicXML chord kind nearest a set of intervals above the root."""
+    for kind, needs in (("half-diminished", {3, 6, 10}), ("diminished-seventh", {3, 6, 9}),
+                        ("dominant", {4, 10}), ("major-seventh", {4, 11}),
+                        ("minor-major-seventh", {3, 11}), ("minor-seventh", {3, 10}),
+                        ("major-sixth", {4, 9}), ("minor-sixth", {3, 9}),
+                        ("augmented", {4, 8}), ("diminished", {3, 6}), ("minor", {3}),
+                        ("suspended-fourth", {5, 7})):
+        if needs <= intervals:
+            return kind
+    return "major"
+
+
+def music21_chord_symbol(symbol: str) -> music21.harmony.ChordSymbol:
+    """A music21 ChordSymbol for one of our symbols, spelled music21's way ("B-7", "Cm7/E-").
+
+    Where music21 reads a quality otherwise or not at all (69, 7alt, ...), the nearest MusicXML
+    chord kind is written with our symbol's text as its label.
+    """
+    from music21 import harmony
+
+    parsed = parse_chord(symbol)
+    root, quality, bass = parsed.spelling
+    root, bass = (name[:1] + name[1:].replace("b", "-") for name in (root, bass))
+    figure = root + _MUSIC21_QUALITY.get(quality, quality) + (f"/{bass}" if bass else "")
+    try:
+        written = harmony.ChordSymbol(figure)
+        if set(parsed.tones) <= {p.pitchClass for p in written.pitches}:
+            return written
+    except Exception:  # music21 raises several types for figures it cannot read
+        pass
+    kind = _music21_kind({(pc - parsed.root) % 12 for pc in parsed.tones})
+    written = harmony.ChordSymbol(root=root, bass=bass or None, kind=kind)
+    written.chordKindStr = quality
+    return written
 
 
 @dataclass(frozen=True)
@@ -101,8 +139,6 @@ class Clip:
         text events, which `load_corpus` reads back as chord symbols."""
         import pretty_midi
 
-        from jazzwidget.music.harmony import parse_chord
-
         midi = pretty_midi.PrettyMIDI(resolution=MIDI_RESOLUTION, initial_tempo=self.tempo)
         midi.time_signature_changes.append(pretty_midi.TimeSignature(self.beats_per_bar, 4, 0.0))
         melody = pretty_midi.Instrument(MELODY_PROGRAM, name="Melody")
@@ -123,7 +159,7 @@ class Clip:
 
     def to_music21(self) -> music21.stream.Score:
         """A music21 score: one part with the melody, rests and chord symbols, and the tempo."""
-        from music21 import clef, harmony, meter, note, stream, tempo
+        from music21 import clef, meter, note, stream, tempo
 
         spb = self.seconds_per_beat
         part = stream.Part(id="Melody")
@@ -139,7 +175,7 @@ class Clip:
         part.insert(0, tempo.MetronomeMark(number=self.tempo))
         part.insert(0, meter.TimeSignature(f"{self.beats_per_bar}/4"))
         for span in self.chords:
-            symbol = harmony.ChordSymbol(_music21_figure(span.symbol))
+            symbol = music21_chord_symbol(span.symbol)
             symbol.quarterLength = 0
             part.insert(round(span.start / spb * 12) / 12, symbol)
         return stream.Score([part.makeNotation()])

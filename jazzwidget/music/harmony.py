@@ -104,6 +104,7 @@ class Chord:
     tones : pitch classes of the chord tones, root first.
     scale : pitch classes of the chord scale (the grammar's S tones come from it).
     bass : pitch class of the bass note (the root unless a slash chord says otherwise).
+    spelling : the symbol's parts as written: root name, quality, bass name ("" if none).
     """
 
     symbol: str
@@ -111,6 +112,7 @@ class Chord:
     tones: tuple[int, ...]
     scale: tuple[int, ...]
     bass: int
+    spelling: tuple[str, str, str] = ("C", "", "")
 
     def pitch_type(self, pitch: int) -> str:
         """The grammar's class of a pitch over this chord: C, S, A or X."""
@@ -157,7 +159,9 @@ def parse_chord(symbol: str) -> Chord:
         bass = (PITCH_CLASS[match.group(4).upper()] + _accidental(match.group(5))) % 12
     tones = tuple(dict.fromkeys((root + i) % 12 for i in intervals))
     scale_pcs = tuple((root + i) % 12 for i in scale)
-    return Chord(symbol.strip(), root, tones, scale_pcs, bass)
+    spelling = (match.group(1).upper() + match.group(2), quality,
+                (match.group(4).upper() + match.group(5)) if match.group(4) else "")
+    return Chord(symbol.strip(), root, tones, scale_pcs, bass, spelling)
 
 
 def parse_progression(text: str) -> list[list[str]]:

@@ -6,7 +6,8 @@ import numpy as np
 import pretty_midi
 import pytest
 
-from jazzwidget.music.clip import Clip, Step
+from jazzwidget.music.clip import Clip, Step, music21_chord_symbol
+from jazzwidget.music.harmony import QUALITIES, parse_chord
 from jazzwidget.music.piece import ChordSpan
 
 
@@ -73,3 +74,26 @@ def test_the_melody_voice_is_not_a_bare_sine(clip):
 def test_ipython_audio_fallback(clip):
     audio = clip.audio()
     assert audio.data[:4] == b"RIFF"
+
+
+@pytest.mark.parametrize("quality", sorted(QUALITIES))
+def test_every_chord_quality_exports_to_music21_with_its_root_and_bass(quality):
+    for symbol in (f"Bb{quality}", f"F#{quality}/Ab"):
+        ours = parse_chord(symbol)
+        theirs = music21_chord_symbol(symbol)
+        pitch_classes = {p.pitchClass for p in theirs.pitches}
+        assert theirs.root().pitchClass == ours.root
+        assert theirs.bass().pitchClass == ours.bass
+        assert len(set(ours.tones[:3]) & pitch_classes) >= 2, (symbol, theirs.figure)
+
+
+def test_musicxml_export_with_unusual_chords(tmp_path):
+    from music21 import converter, harmony
+
+    chords = [ChordSpan("C7alt", 0.0, 1.0), ChordSpan("Bb7/Ab", 1.0, 2.0),
+              ChordSpan("D-7", 2.0, 3.0), ChordSpan("Eb69", 3.0, 4.0)]
+    clip = Clip([Step("C,1.000", 0.0, 4.0, 60)], chords, tempo=60, duration=4.0)
+    score = converter.parse(str(clip.to_musicxml(tmp_path / "c.musicxml")))
+    symbols = list(score.recurse().getElementsByClass(harmony.ChordSymbol))
+    assert [s.root().name for s in symbols] == ["C", "B-", "D", "E-"]
+    assert symbols[1].bass().name == "A-"
