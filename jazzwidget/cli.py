@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from jazzwidget.errors import JazzwidgetError
@@ -13,7 +14,9 @@ from jazzwidget.errors import JazzwidgetError
 
 def _progress_callback(epochs: int) -> Any:
     """A Keras callback printing one line per epoch: loss, accuracy, validation, time left."""
-    import keras
+    from jazzwidget.model.network import keras_module
+
+    keras = keras_module()
 
     class Progress(keras.callbacks.Callback):
         def on_train_begin(self, logs: dict | None = None) -> None:
@@ -34,10 +37,12 @@ def _progress_callback(epochs: int) -> Any:
     return Progress()
 
 
-def _train(sources: Sequence[str] | None, epochs: int, melody: str | None = None) -> Any:
+def _train(sources: Sequence[str] | None, epochs: int, melody: str | None = None,
+           start_beat: float | None = None, end_beat: float | None = None) -> Any:
     from jazzwidget import JazzModel, load_corpus
 
-    corpus = load_corpus(sources or None, melody=melody)
+    corpus = load_corpus(sources or None, melody=melody, start_beat=start_beat,
+                         end_beat=end_beat)
     print(corpus.describe().splitlines()[0], flush=True)
     model = JazzModel(corpus.vocab)
     started = time.perf_counter()
@@ -49,6 +54,14 @@ def _train(sources: Sequence[str] | None, epochs: int, melody: str | None = None
     return model
 
 
+def _check_folders(*paths: str | None) -> None:
+    """Fail before any training when an output file's folder does not exist."""
+    for path in paths:
+        if path and not Path(path).resolve().parent.is_dir():
+            raise JazzwidgetError(f"the folder of {path} does not exist: create it first or "
+                                  f"write somewhere else")
+
+
 def _write_clip(clip: Any, out: str, wav: str | None) -> None:
     path = clip.to_midi(out)
     print(f"{clip}\nwrote {path.resolve()}")
@@ -57,6 +70,7 @@ def _write_clip(clip: Any, out: str, wav: str | None) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    _check_folders(args.out, args.wav)
     print("training on the built-in corpus (CC0, offline)")
     model = _train(None, args.epochs)
     clip = model.generate(seconds=args.seconds, tempo=args.tempo, temperature=args.temperature,
@@ -65,13 +79,17 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    model = _train(args.sources, args.epochs, args.melody)
+    _check_folders(args.out)
+    model = _train(args.sources, args.epochs, args.melody, args.start_beat, args.end_beat)
     print(f"saved {model.save(args.out).resolve()}")
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
-    from jazzwidget import JazzModel
+    from jazzwidget import JazzModel, Progression
 
+    _check_folders(args.out, args.wav)
+    if args.chords is not None:
+        Progression.from_text(args.chords)  # a typo is reported before any training
     if args.model:
         model = JazzModel.load(args.model)
     else:
@@ -91,18 +109,35 @@ def cmd_inspect(args: argparse.Namespace) -> None:
     print(corpus.describe())
 
 
+def _at_least(low: float, kind: type = float) -> Any:
+    """An argparse type: a number of ``kind`` no smaller than ``low``."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text} is too small: use at least {low}")
+        return value
+    return parse
+
+
+POSITIVE = _at_least(1e-3)
+EPOCHS = _at_least(1, int)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jazzwidget", description="Train, play and inspect a jazz-improvising LSTM.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def generation_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--seconds", type=float, default=15.0, help="clip length (default 15)")
-        p.add_argument("--tempo", type=float, default=130, help="beats per minute (130)")
-        p.add_argument("--temperature", type=float, default=1.0,
+        p.add_argument("--seconds", type=POSITIVE, default=15.0, help="clip length (15)")
+        p.add_argument("--tempo", type=POSITIVE, default=130, help="beats per minute (130)")
+        p.add_argument("--temperature", type=_at_least(0.0), default=1.0,
                        help="0 = always the likeliest value; 1 = sample (default)")
         p.add_argument("--seed", type=int, default=None, help="random seed")
-        p.add_argument("--epochs", type=int, default=100, help="training epochs (100)")
+        p.add_argument("--epochs", type=EPOCHS, default=100, help="training epochs (100)")
         p.add_argument("--out", default="clip.mid", help="MIDI file to write (clip.mid)")
         p.add_argument("--wav", default=None, help="also write this WAV file")
 
@@ -112,8 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model and save it")
     train.add_argument("sources", nargs="*", help="music files or folders (default: built-in)")
-    train.add_argument("--epochs", type=int, default=100)
+    train.add_argument("--epochs", type=EPOCHS, default=100)
     train.add_argument("--melody", default=None, help="melody track: name, index or program:N")
+    train.add_argument("--start-beat", type=float, default=None,
+                       help="read from this beat (quarter note) of each file")
+    train.add_argument("--end-beat", type=float, default=None, help="... up to this beat")
     train.add_argument("--out", default="model.keras", help="model file (model.keras)")
     train.set_defaults(run=cmd_train)
 
@@ -139,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except JazzwidgetError as error:
         print(f"jazzwidget: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a file that cannot be written or read where it was asked
+        where = f" {error.filename}" if error.filename else ""
+        print(f"jazzwidget: error: cannot use{where}: {error.strerror or error} (check the "
+              f"path and that its folder exists)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("jazzwidget: interrupted", file=sys.stderr)

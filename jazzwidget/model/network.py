@@ -7,9 +7,12 @@ imports Keras (and so TensorFlow), and only when a network is built or loaded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +21,37 @@ from jazzwidget.errors import ModelError
 METADATA_NAME = "jazzwidget.json"  # our entry inside the .keras zip, beside Keras' own files
 
 
+@contextlib.contextmanager
+def _native_stderr_hidden() -> Iterator[None]:
+    """Hide what C++ code writes to file descriptor 2 meanwhile.
+
+    TensorFlow 2.21 prints its oneDNN start-up lines whatever TF_CPP_MIN_LOG_LEVEL says; they
+    are noise in a notebook and would make a CLI error more than one line. Python's own errors
+    are unaffected (they are raised, and printed after the descriptor is back).
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no descriptor 2 to hide (a detached process)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def keras_module() -> Any:
     """Import Keras (and TensorFlow under it) quietly, on first use."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-
+    with _native_stderr_hidden():
+        import keras
     return keras
 
 

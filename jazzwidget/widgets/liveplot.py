@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import keras
-
+from jazzwidget.model.network import keras_module
 from jazzwidget.widgets.lossfigure import LossFigure
+
+keras = keras_module()
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -13,13 +13,15 @@ import time
 from typing import Any
 
 import ipywidgets as widgets
-import keras
 import traitlets
 
 from jazzwidget.model.jazz_model import JazzModel
+from jazzwidget.model.network import keras_module
 from jazzwidget.music.corpus import Corpus
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets.liveplot import LivePlot
+
+keras = keras_module()
 
 HIDDEN_SIZES = (8, 16, 32, 64, 128, 256)
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)

@@ -40,7 +40,11 @@ def test_inspect_seed_file_reports_tracks_and_choice(capsys, seed_file):
     ("argv", "message"),
     [(["inspect", "missing.mid"], "missing.mid"),
      (["inspect", "notes.txt"], "notes.txt"),
-     (["generate", "--model", "nowhere.keras"], "no model file")],
+     (["generate", "--model", "nowhere.keras"], "no model file"),
+     # checked before any training starts (so TensorFlow is never imported here):
+     (["generate", "--chords", "Dm7 Q7"], "'Q7'"),
+     (["demo", "--out", "no/such/folder/clip.mid"], "does not exist"),
+     (["train", "--out", "no/such/folder/model.keras"], "does not exist")],
 )
 def test_cli_errors_are_one_line_without_traceback(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -49,3 +53,13 @@ def test_cli_errors_are_one_line_without_traceback(argv, message, tmp_path, monk
     err = capsys.readouterr().err.strip()
     assert err.startswith("jazzwidget: error:") and message in err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert "tensorflow" not in sys.modules
+
+
+@pytest.mark.parametrize("argv", [["train", "--epochs", "0"], ["demo", "--seconds", "-1"],
+                                  ["generate", "--temperature", "-0.5"]])
+def test_cli_rejects_bad_numbers_before_work(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "too small" in capsys.readouterr().err
