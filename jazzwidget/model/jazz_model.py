@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -110,8 +111,11 @@ class JazzModel:
             raise TrainingError(f"training failed: {error}") from error
         finally:
             self._weights = None
-        for key, series in result.history.items():
-            self.history.setdefault(key, []).extend(float(v) for v in series)
+        # One entry per epoch in every series: a fit without validation pads val_* with NaN.
+        before, ran = self.epochs_trained, len(result.history.get("loss", []))
+        for key in {*self.history, *result.history}:
+            series = self.history.setdefault(key, [math.nan] * before)
+            series.extend(float(v) for v in result.history.get(key, [math.nan] * ran))
         self.corpus_values = list(corpus.values)
         self.progression_text = corpus.progression.text()
         self.tempo = float(corpus.tempo)

@@ -8,6 +8,7 @@ trained so far; Start continues from them; Reset builds fresh weights.
 from __future__ import annotations
 
 import html
+import math
 import threading
 import time
 from typing import Any
@@ -249,7 +250,7 @@ class Trainer(widgets.VBox):
         trained = self.model.epochs_trained
         parts = [f"{trained} epoch{'s' if trained != 1 else ''} trained"]
         parts += _figures({key: series[-1] for key, series in self.model.history.items()
-                           if series})
+                           if series and not math.isnan(series[-1])})
         if stopped_at is not None and asked is not None and stopped_at < asked and not self.error:
             parts.append(f"stopped after {stopped_at} of {asked}")
         self.status.value = html.escape(" · ".join(parts))

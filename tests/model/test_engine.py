@@ -5,7 +5,9 @@ import pytest
 
 import jazzwidget
 from jazzwidget.errors import JazzwidgetError, ModelError
+from jazzwidget.music.corpus import Corpus
 from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.piece import ChordSpan, MelodyEvent, Piece
 from jazzwidget.music.progression import Progression
 
 
@@ -141,10 +143,28 @@ def test_model_files_are_checked(tmp_path, trained_model):
         trained_model.save(tmp_path / "model.h5")
 
 
-def test_a_model_for_another_vocabulary_is_refused(trained_model, seed_file):
-    other = jazzwidget.load_corpus(seed_file, melody="Guitar", start_beat=476, end_beat=548)
+def test_a_model_for_another_vocabulary_is_refused(trained_model, tmp_path):
+    # big leaps in dotted rhythms: values the built-in corpus never has
+    melody = [MelodyEvent(k * 1.75, 1.75, 48 + (k * 19) % 40) for k in range(40)]
+    other = Corpus([Piece("leaps", melody, [ChordSpan("C7", 0, 70)])])
+    assert set(other.vocab) - set(trained_model.vocab)
     with pytest.raises(ModelError, match="not in the model's vocabulary"):
         trained_model.fit(other, epochs=1)
+    loaded = jazzwidget.JazzModel.load(trained_model.save(tmp_path / "m.keras"))
+    with pytest.raises(ModelError, match=r"JazzModel\(corpus\.vocab\)"):
+        loaded.fit(other, epochs=1)
+    with pytest.raises(ModelError, match="not in this model's vocabulary"):
+        loaded.trace(other.values)
+
+
+def test_history_keeps_one_entry_per_epoch_in_every_series(builtin_corpus):
+    model = jazzwidget.JazzModel(builtin_corpus.vocab, n_a=8)
+    model.fit(builtin_corpus, epochs=2, validation=0.1)
+    model.fit(builtin_corpus, epochs=2, validation=0)
+    model.fit(builtin_corpus, epochs=1, validation=0.1)
+    assert {len(series) for series in model.history.values()} == {5}
+    assert np.isnan(model.history["val_loss"][2:4]).all()
+    assert not np.isnan(model.history["val_loss"][4])
 
 
 def test_the_seed_file_trains(seed_file):
