@@ -100,8 +100,9 @@ def load_music(source: Clip | pretty_midi.PrettyMIDI | str | Path) -> PlayerMusi
 
     Raises
     ------
-    MusicFileError : the path does not exist or is not a readable MIDI file, or the source is of
-        another type.
+    MusicFileError : the path does not exist, is a folder or is not a readable MIDI file, the
+        MIDI (file or object) has no notes, or the source is of another type. (A `Clip` without
+        notes is accepted: an empty placeholder plays as silence.)
     """
     import pretty_midi
 
@@ -110,7 +111,8 @@ def load_music(source: Clip | pretty_midi.PrettyMIDI | str | Path) -> PlayerMusi
     if isinstance(source, pretty_midi.PrettyMIDI):
         return from_pretty_midi(source)
     if isinstance(source, str | Path):
-        return from_pretty_midi(read_midi(Path(source)))
+        path = Path(source)
+        return from_pretty_midi(read_midi(path), name=f"the MIDI file {path.name!r}")
     raise MusicFileError(
         f"the Player cannot play a {type(source).__name__}: give it a Clip, a "
         "pretty_midi.PrettyMIDI or the path of a .mid file"
@@ -121,6 +123,10 @@ def read_midi(path: Path) -> pretty_midi.PrettyMIDI:
     """Read a MIDI file, turning every failure into a one-line `MusicFileError`."""
     import pretty_midi
 
+    if path.is_dir():
+        raise MusicFileError(
+            f"{str(path)!r} is a folder, not a MIDI file: give the path of a .mid file"
+        )
     if not path.is_file():
         raise MusicFileError(f"no MIDI file at {str(path)!r}: check the path and the file name")
     if path.suffix.lower() not in MIDI_SUFFIXES:
@@ -187,11 +193,21 @@ def _file_chords(midi: pretty_midi.PrettyMIDI, duration: float) -> list[ChordSpa
     return symbol_spans(symbols, 0.0, duration)
 
 
-def from_pretty_midi(midi: pretty_midi.PrettyMIDI) -> PlayerMusic:
+def from_pretty_midi(midi: pretty_midi.PrettyMIDI, name: str = "the MIDI") -> PlayerMusic:
     """Player music from a MIDI file: the non-drum instrument with most notes is the melody
     (one named "Melody" first), the other instruments' notes are accompaniment, text events
-    (and lyrics) that read as chord symbols are the chords."""
+    (and lyrics) that read as chord symbols are the chords.
+
+    Raises
+    ------
+    MusicFileError : the MIDI has no pitched notes (``name`` says which MIDI in the message).
+    """
     pitched = [inst for inst in midi.instruments if not inst.is_drum and inst.notes]
+    if not pitched:
+        raise MusicFileError(
+            f"{name} has no notes to play (drum tracks are not played): give a MIDI with a "
+            "melody track, or play a Clip"
+        )
     named = [inst for inst in pitched if inst.name.strip().lower() == MELODY_NAME]
     melody_track = max(named or pitched, key=lambda inst: len(inst.notes), default=None)
     duration = float(midi.get_end_time())

@@ -13,6 +13,15 @@ const ROLL_HEIGHT = 230; // CSS pixels of the canvas
 const LANE = 28; // chord lane height
 const TYPE_COLORS = ["#4fd1c5", "#63b3ed", "#f6ad55", "#f687b3", "#a0aec0"]; // C S A X none
 const TYPE_NAMES = ["chord tone", "scale tone", "approach", "other"];
+const SPEED_MIN = 0.5; // the Tempo slider's range (Python clamps `speed` to the same)
+const SPEED_MAX = 2;
+const LABEL_FONTS = [[12, 6], [10, 3], [9, 2]]; // chord label [font px, padding], largest first
+const FONT = (size) => `600 ${size}px system-ui, -apple-system, 'Segoe UI', sans-serif`;
+
+// A speed or volume from the model, made safe to divide by and to send to a GainNode.
+const clampSpeed = (speed) =>
+  Number.isFinite(speed) ? Math.min(Math.max(speed, SPEED_MIN), SPEED_MAX) : 1;
+const clampVolume = (volume) => (Number.isFinite(volume) ? Math.min(Math.max(volume, 0), 1) : 0.8);
 
 const ICONS = {
   play: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 4.5v15l13-7.5z"/></svg>',
@@ -163,7 +172,7 @@ class Engine {
     this.playing = false;
     this.songPos = 0; // clip seconds at `anchor`
     this.anchor = 0; // AudioContext time when the clip was at `songPos`
-    this.speed = 1;
+    this._speed = 1;
     this.loop = false;
     this.volume = 0.8;
     this.duration = 0;
@@ -173,6 +182,15 @@ class Engine {
     this.previous = null; // songPos and anchor of the turn a loop is finishing
     this.timer = null;
     this.onEnd = onEnd;
+  }
+
+  // Every division by the speed goes through this: it is never 0, negative or NaN.
+  get speed() {
+    return this._speed;
+  }
+
+  set speed(value) {
+    this._speed = clampSpeed(value);
   }
 
   setMusic(melody, chords, accompaniment, duration) {
@@ -260,7 +278,8 @@ class Engine {
     this.tick();
   }
 
-  setSpeed(speed) {
+  setSpeed(value) {
+    const speed = clampSpeed(value);
     if (this.playing) {
       // Re-anchor now; notes already sounding keep their length, the rest follow the new speed.
       const now = this.ctx.currentTime;
@@ -279,7 +298,8 @@ class Engine {
     }
   }
 
-  setVolume(volume) {
+  setVolume(value) {
+    const volume = clampVolume(value);
     this.volume = volume;
     if (this.master) this.master.gain.setTargetAtTime(volume, this.ctx.currentTime, 0.02);
   }
@@ -500,12 +520,13 @@ function render({ model, el }) {
   });
   engine.speed = model.get("speed");
   engine.loop = model.get("loop");
-  engine.volume = model.get("volume");
+  engine.volume = clampVolume(model.get("volume"));
   engine.songPos = Math.min(model.get("position"), music.duration);
   engine.setMusic(music.melody, music.chords, music.accompaniment, music.duration);
 
   // ---------------------------------------------------------------- drawing
   let width = 0;
+  let hiddenLabels = []; // chords whose label did not fit their box at the last draw
   let pitchLow = 48;
   let pitchHigh = 84;
   const dpr = () => window.devicePixelRatio || 1;
@@ -592,6 +613,8 @@ function render({ model, el }) {
     g.fillStyle = "#181b24";
     g.fillRect(0, 0, W, LANE);
     g.textBaseline = "middle";
+    hiddenLabels = [];
+    let currentChord = null;
     for (const chord of music.labels) {
       const x0 = x(chord.start) + 2;
       const w = Math.max(4, x(chord.end) - x(chord.start) - 4);
@@ -600,14 +623,35 @@ function render({ model, el }) {
       roundRect(g, x0, 4, w, LANE - 8, 6);
       g.fill();
       g.fillStyle = current ? "#f6c455" : "#d5d9e2";
-      // the largest font that fits the chord's box; no label when even the smallest does not
-      for (const [size, pad] of [[12, 6], [10, 3], [9, 2]]) {
-        g.font = `600 ${size}px system-ui, -apple-system, 'Segoe UI', sans-serif`;
+      // the largest font that fits the chord's box; when even the smallest does not, the label
+      // is a tooltip (see chordTooltip) and, for the current chord, a pill drawn below
+      let fits = false;
+      for (const [size, pad] of LABEL_FONTS) {
+        g.font = FONT(size);
         if (g.measureText(chord.symbol).width + 2 * pad <= w) {
           g.fillText(chord.symbol, x0 + pad, LANE / 2);
+          fits = true;
           break;
         }
       }
+      if (!fits) hiddenLabels.push(chord);
+      if (current) currentChord = { chord, fits, centre: x0 + w / 2 };
+    }
+    if (currentChord && !currentChord.fits) {
+      // The current chord is always readable: an amber pill over its neighbours.
+      g.font = FONT(11);
+      const text = currentChord.chord.symbol;
+      const pillW = Math.min(W, g.measureText(text).width + 12);
+      const left = Math.min(Math.max(currentChord.centre - pillW / 2, 0), W - pillW);
+      g.save();
+      g.shadowColor = "rgba(0,0,0,0.6)";
+      g.shadowBlur = 6;
+      g.fillStyle = "#f6c455";
+      roundRect(g, left, 3, pillW, LANE - 6, (LANE - 6) / 2);
+      g.fill();
+      g.restore();
+      g.fillStyle = "#12141b";
+      g.fillText(text, left + 6, LANE / 2);
     }
 
     // accompaniment then melody
@@ -666,6 +710,8 @@ function render({ model, el }) {
 
     canvas.dataset.notes = String(drawn);
     canvas.dataset.chords = String(music.labels.length);
+    canvas.dataset.hiddenLabels = String(hiddenLabels.length);
+    canvas.dataset.currentChord = currentChord ? currentChord.chord.symbol : "";
     canvas.dataset.position = now.toFixed(3);
     canvas.dataset.pitchLow = String(pitchLow);
     canvas.dataset.pitchHigh = String(pitchHigh);
@@ -781,7 +827,23 @@ function render({ model, el }) {
     canvas.setPointerCapture?.(event.pointerId);
     seekTo(event);
   });
-  canvas.addEventListener("pointermove", (event) => dragging && seekTo(event));
+  // A chord whose label does not fit its box names itself in a tooltip over the chord lane.
+  const chordTooltip = (event) => {
+    const rect = canvas.getBoundingClientRect();
+    const t = ((event.clientX - rect.left) / rect.width) * music.duration;
+    const inLane = event.clientY - rect.top < LANE;
+    const chord = inLane && hiddenLabels.find((c) => c.start <= t && t < c.end);
+    if (chord) {
+      if (canvas.title !== chord.symbol) canvas.title = chord.symbol;
+    } else if (canvas.hasAttribute("title")) {
+      canvas.removeAttribute("title");
+    }
+  };
+  canvas.addEventListener("pointermove", (event) => {
+    chordTooltip(event);
+    if (dragging) seekTo(event);
+  });
+  canvas.addEventListener("pointerleave", () => canvas.removeAttribute("title"));
   canvas.addEventListener("pointerup", () => (dragging = false));
 
   const onCustom = (message, buffers) => {

@@ -7,6 +7,7 @@ and the browser schedules the notes itself; ``position`` and ``playing`` come ba
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from jazzwidget.music.clip import Clip
 
 HERE = Path(__file__).parent
+SPEED_RANGE = (0.5, 2.0)  # the Tempo slider's range; player.js clamps to the same
+VOLUME_RANGE = (0.0, 1.0)
+
+
+def _clamp(name: str, value: float, low: float, high: float) -> float:
+    if math.isnan(value):
+        raise traitlets.TraitError(f"{name} must be a number from {low:g} to {high:g}, not NaN")
+    return min(max(float(value), low), high)
 
 
 class Player(anywidget.AnyWidget):
@@ -44,15 +53,16 @@ class Player(anywidget.AnyWidget):
         Whether the browser is playing. Setting it to False pauses; True asks the browser to
         play (a desktop browser may wait for a click on Play before it makes sound).
     speed : float
-        Playback speed, 0.5 to 2 (1 is the clip's own tempo).
+        Playback speed, 0.5 to 2 (1 is the clip's own tempo); values outside are clamped.
     loop : bool
         Start again at the end.
     volume : float
-        0 to 1.
+        0 to 1; values outside are clamped.
 
     Raises
     ------
-    MusicFileError : the path is missing or not a readable MIDI file (constructor and setter).
+    MusicFileError : the path is missing, a folder or not a readable MIDI file, or the MIDI has
+        no notes (constructor and setter). A `Clip` without notes is accepted (silence).
 
     Examples
     --------
@@ -90,6 +100,14 @@ class Player(anywidget.AnyWidget):
         self._title = title
         self._show(music)
         self.on_msg(self._on_custom_message)
+
+    @traitlets.validate("speed")
+    def _valid_speed(self, proposal: dict) -> float:
+        return _clamp("speed", proposal["value"], *SPEED_RANGE)
+
+    @traitlets.validate("volume")
+    def _valid_volume(self, proposal: dict) -> float:
+        return _clamp("volume", proposal["value"], *VOLUME_RANGE)
 
     # ------------------------------------------------------------------ music
     @property

@@ -3,7 +3,8 @@
 Every test here drives Debian's Chromium (``/usr/bin/chromium``, installed by ``make chromium``)
 through Playwright against a JupyterLab server started once per session, sandboxed in a
 temporary folder (HOME, Jupyter config, data and runtime folders), with news and update checks
-off. Tests are skipped with a reason when Chromium is absent.
+off. Tests are skipped with a reason when Chromium is absent, except when the environment
+variable ``CI`` is set (``.ci/run``): there a missing Chromium fails them.
 
 Fixtures (see each docstring)
 -----------------------------
@@ -16,6 +17,7 @@ Fixtures (see each docstring)
                       returns a ``LabNotebook`` whose ``.kernel`` runs code in the page's kernel.
 ``screenshot_path``   function: where to save a screenshot (docs/img with
                       JAZZWIDGET_SCREENSHOTS=1, else a temporary folder).
+``chromium_check``    function: ``require_chromium(path, environ)``, the skip-or-fail rule.
 ``wait_for``          function: ``wait_until(predicate, timeout, message)``, polling a
                       condition (never a fixed sleep).
 """
@@ -33,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,15 +235,33 @@ def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab
 
 
 # --------------------------------------------------------------------------- browser
+def in_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether these tests run in CI: the variable ``CI`` is set (``CI=true``; "", "0" and
+    "false" read as not set)."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_chromium(path: Path = CHROMIUM, environ: Mapping[str, str] = os.environ) -> None:
+    """Return when the browser at ``path`` exists; otherwise skip the test with the reason, or,
+    in CI (`in_ci`), fail it: a CI run must not pass by skipping every browser test."""
+    if path.exists():
+        return
+    reason = f"Chromium is not installed at {path}: run `make chromium`"
+    if in_ci(environ):
+        pytest.fail(f"{reason} (CI is set: the browser tests must run there, not skip)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
     """A headless Playwright ``Browser`` on Debian's Chromium with the platform's flags (no
-    sandbox, no GPU, no background networking). Skips when /usr/bin/chromium is absent.
+    sandbox, no GPU, no background networking). When /usr/bin/chromium is absent it skips,
+    except under CI (the environment variable ``CI`` set, as ``.ci/run`` runs): there it fails.
 
     Example: ``context = chromium_browser.new_context(); page = context.new_page()``
     """
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium: run `make chromium`")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -489,6 +509,15 @@ def screenshot_path(tmp_path: Path) -> Callable[[str], Path]:
         return tmp_path / name
 
     return where
+
+
+@pytest.fixture
+def chromium_check() -> Callable[..., None]:
+    """`require_chromium(path, environ)` as a fixture, to test the skip-or-fail rule itself.
+
+    Example: ``chromium_check(Path("/nonexistent"), {"CI": "true"})`` fails the test.
+    """
+    return require_chromium
 
 
 @pytest.fixture

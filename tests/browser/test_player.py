@@ -237,3 +237,67 @@ def test_downloads_midi_and_wav(run_notebook, lab_page, tmp_path: Path):
         seconds = handle.getnframes() / handle.getframerate()
         assert handle.getnchannels() == 1
     assert seconds == pytest.approx(4.0, abs=0.01)
+
+
+NARROW = ["Bbmaj7", "Ebm7b5", "Abmaj7", "F#m7b5"]  # one every second for 44 s: labels too wide
+NARROW_CELL = f"""
+from jazzwidget.music.clip import Clip, Step
+from jazzwidget.music.piece import ChordSpan
+from jazzwidget.widgets.player import Player
+symbols = {NARROW!r}
+chords = [ChordSpan(symbols[i % 4], float(i), float(i + 1)) for i in range(44)]
+steps = [Step("v", i * 0.5, (i + 1) * 0.5, 60 + i % 12) for i in range(88)]
+player = Player(Clip(steps, chords, tempo=120, duration=44.0), title="44 s, two chords a bar")
+player
+"""
+
+
+def test_narrow_chords_name_themselves_in_a_tooltip_and_the_current_one_in_a_pill(
+        run_notebook, wait_for):
+    nb = run_notebook([NARROW_CELL])
+    page = nb.page
+    canvas = page.locator(".jw-player canvas")
+    canvas.wait_for(state="visible")
+    page.wait_for_function(
+        "() => Number(document.querySelector('.jw-player canvas').dataset.notes) > 0")
+    geometry = roll_geometry(page)
+    assert geometry["chords"] == 44
+    assert int(canvas.get_attribute("data-hidden-labels")) == 44  # none fits a 1 s box
+    box = canvas.bounding_box()
+    per_second = box["width"] / 44.0
+    lane_y = box["y"] + 14  # the middle of the chord lane (28 px high)
+
+    # Hovering a chord box whose label is hidden shows its symbol as the canvas tooltip ...
+    for i in (0, 5, 42):
+        page.mouse.move(box["x"] + (i + 0.5) * per_second, lane_y)
+        wait_for(lambda i=i: canvas.get_attribute("title") == NARROW[i % 4], 10,
+                 f"the tooltip to name chord {i} ({NARROW[i % 4]})")
+    # ... and nothing names a chord over the piano roll below the lane.
+    page.mouse.move(box["x"] + 5.5 * per_second, box["y"] + box["height"] / 2)
+    wait_for(lambda: canvas.get_attribute("title") is None, 10, "no tooltip over the roll")
+
+    # The current chord's label is drawn over its neighbours in an amber pill.
+    assert canvas.get_attribute("data-current-chord") == ""
+    nb.kernel.execute("player.position = 9.5")
+    wait_for(lambda: canvas.get_attribute("data-current-chord") == NARROW[9 % 4], 20,
+             "chord 9 to be the current chord")
+    centre = 9.5 * per_second
+    points = [(centre + dx, y) for dx in (-14, 14) for y in (5, 23)]
+    assert all(abs(dx) > per_second / 2 for dx in (-14, 14))  # outside the chord's own box
+    pill = canvas_pixels(page, points)
+    assert all(r > 200 and g > 150 and b < 130 for r, g, b, _ in pill), pill
+    # Further from the current chord, the neighbours' boxes stay dark.
+    far = canvas_pixels(page, [(centre + 4 * per_second, 14), (centre - 4 * per_second, 14)])
+    assert all(max(rgba[:3]) < 90 for rgba in far), far
+
+
+def test_a_missing_chromium_fails_in_ci_and_skips_elsewhere(chromium_check, tmp_path: Path):
+    missing = tmp_path / "no-chromium"
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        chromium_check(missing, {"CI": "true"})
+    for environ in ({}, {"CI": ""}, {"CI": "false"}):
+        with pytest.raises(pytest.skip.Exception, match="make chromium"):
+            chromium_check(missing, environ)
+    present = tmp_path / "chromium"
+    present.touch()
+    chromium_check(present, {"CI": "true"})  # installed: neither fails nor skips

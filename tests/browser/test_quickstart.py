@@ -26,4 +26,31 @@ def test_quickstart_runs_in_jupyterlab_and_shows_its_widgets(
     for tab in ("Data", "Train", "Generate & Play"):
         assert page.locator(".jp-OutputArea-output .lm-TabBar-tab", has_text=tab).count() >= 1
     assert page_requests.outside_localhost() == []
-    page.screenshot(path=screenshot_path("quickstart.png"), full_page=True)
+    show_plot_and_first_player(page, plot, rolls.first, wait_for)
+    page.screenshot(path=screenshot_path("quickstart.png"))
+
+
+def show_plot_and_first_player(page, plot, roll, wait_for) -> None:
+    """Frame the interesting part for the screenshot: the left sidebar (a file browser full of
+    other tests' notebooks) collapsed, the notebook scrolled inside its panel (JupyterLab
+    scrolls there, not the page) to the loss curve with the first Player under it."""
+    page.set_viewport_size({"width": 1200, "height": 1250})
+    collapsed = page.evaluate("""async () => {
+      const app = window.jupyterapp;
+      if (!app.shell.leftCollapsed) await app.commands.execute('application:toggle-left-area');
+      return app.shell.leftCollapsed;
+    }""")
+    assert collapsed is True
+    output = plot.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')][1]")
+    player = page.locator(".jp-OutputArea-output .jw-player").first
+
+    def framed() -> bool:
+        # scrolled again on each try: Lab may still be laying out after the sidebar closed
+        output.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+        output.scroll_into_view_if_needed()
+        height = page.viewport_size["height"]
+        boxes = [plot.bounding_box(), roll.bounding_box(), player.bounding_box()]
+        return all(box and box["y"] >= 0 and box["y"] + box["height"] <= height
+                   for box in boxes)
+
+    wait_for(framed, 20, "the loss curve and the first Player to be in view together")

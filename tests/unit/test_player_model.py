@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pretty_midi
 import pytest
+import traitlets
 
 from jazzwidget.errors import MusicFileError
 from jazzwidget.music.clip import Clip, Step
@@ -165,6 +166,65 @@ def test_a_failing_clip_setter_shows_the_error_and_keeps_the_music(tmp_path: Pat
     assert player.error == ""
     assert player.position == 0.0
     assert melody_rows(player)[:, 0].tolist() == [67, 69, 71, 72, 74]
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "songs"
+    folder.mkdir()
+    with pytest.raises(MusicFileError, match="is a folder, not a MIDI file") as caught:
+        Player(folder)
+    assert "songs" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_midi_without_notes_is_refused_with_one_line() -> None:
+    with pytest.raises(MusicFileError, match="has no notes") as caught:
+        Player(pretty_midi.PrettyMIDI())
+    assert "\n" not in str(caught.value)
+    drums_only = pretty_midi.PrettyMIDI()
+    drums = pretty_midi.Instrument(0, is_drum=True)
+    drums.notes = [pretty_midi.Note(100, 36, 0.0, 0.1)]
+    drums_only.instruments.append(drums)
+    with pytest.raises(MusicFileError, match="has no notes"):
+        Player(drums_only)
+
+
+def test_a_midi_file_without_notes_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mid"
+    pretty_midi.PrettyMIDI().write(str(path))
+    with pytest.raises(MusicFileError, match=r"'empty\.mid' has no notes"):
+        Player(path)
+    player = Player(make_clip())
+    with pytest.raises(MusicFileError):
+        player.clip = path
+    assert "has no notes" in player.error
+    assert len(melody_rows(player)) == len(make_clip().notes)  # the music stays
+
+
+def test_an_empty_clip_is_a_silent_placeholder() -> None:
+    player = Player(Clip([], [], 120, 0.0))  # what the Generator shows before its first clip
+    assert len(player._melody) == 0 and player._chords == []
+    assert player.duration == 0.0
+
+
+@pytest.mark.parametrize(("name", "given", "expected"), [
+    ("speed", 0, 0.5), ("speed", -3.0, 0.5), ("speed", 0.49, 0.5), ("speed", 1.25, 1.25),
+    ("speed", 2.5, 2.0), ("speed", float("inf"), 2.0),
+    ("volume", -0.1, 0.0), ("volume", 0.3, 0.3), ("volume", 1.5, 1.0), ("volume", 1, 1.0),
+])
+def test_speed_and_volume_are_clamped(name: str, given: float, expected: float) -> None:
+    player = Player(make_clip())
+    setattr(player, name, given)
+    assert getattr(player, name) == expected
+    assert Player(make_clip(), **{name: given}).trait_values()[name] == expected
+
+
+@pytest.mark.parametrize("name", ["speed", "volume"])
+def test_speed_and_volume_refuse_nan(name: str) -> None:
+    player = Player(make_clip())
+    before = getattr(player, name)
+    with pytest.raises(traitlets.TraitError, match=name):
+        setattr(player, name, float("nan"))
+    assert getattr(player, name) == before
 
 
 def test_something_else_is_refused() -> None:
