@@ -15,7 +15,7 @@ Prints one table (figure, limit, ratio, verdict) and exits 1 if a figure breaks 
    tracing included; limit 60 s, training loss at least halved), and a 15 s clip generated with
    the numpy step against the same network stepped value by value through Keras.
 
-Options: ``--epochs N`` (default 100), ``--chunks K`` (default 4, even), ``--quickstart-epochs``.
+Options: ``--epochs N`` (default 100), ``--chunks K`` (default 10, even), ``--quickstart-epochs``.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--chunks", type=int, default=4)
+    parser.add_argument("--chunks", type=int, default=10)
     parser.add_argument("--quickstart-epochs", type=int, default=100)
     args = parser.parse_args(argv)
     if args.chunks % 2 or args.epochs % args.chunks:
