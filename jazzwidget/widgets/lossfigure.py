@@ -138,6 +138,10 @@ class LossFigure:
                     trace.x = tuple(range(1, len(values) + 1))
                     trace.y = tuple(values)
                     self._drawn[key] = len(values)
+                # whole epochs only: a tick per epoch for short runs, plotly's own beyond
+                dtick = 1 if self.epochs <= 10 else None
+                self.figure.layout.xaxis.dtick = dtick
+                self.figure.layout.xaxis2.dtick = dtick
             self._last_flush = self._clock()
             self.updates += 1
 

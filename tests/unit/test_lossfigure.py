@@ -85,6 +85,19 @@ def test_slow_epochs_are_drawn_as_they_come():
     assert plot.updates == 5
 
 
+def test_short_runs_tick_whole_epochs():
+    clock = FakeClock()
+    plot = LossFigure(max_rate=10, clock=clock)
+    for epoch in range(1, 4):
+        plot.add(logs(epoch))
+        clock.now += 1
+    assert plot.figure.layout.xaxis.dtick == 1 and plot.figure.layout.xaxis2.dtick == 1
+    for epoch in range(4, 30):
+        plot.add(logs(epoch))
+        clock.now += 1
+    assert plot.figure.layout.xaxis.dtick is None  # plotly chooses the ticks again
+
+
 def test_traces_loss_left_accuracy_right_validation_dashed_learning_rate_ignored():
     plot = LossFigure()
     plot.add(logs(1))
