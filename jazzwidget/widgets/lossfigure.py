@@ -139,9 +139,11 @@ class LossFigure:
                     trace.y = tuple(values)
                     self._drawn[key] = len(values)
                 # whole epochs only: a tick per epoch for short runs, plotly's own beyond
-                dtick = 1 if self.epochs <= 10 else None
-                self.figure.layout.xaxis.dtick = dtick
-                self.figure.layout.xaxis2.dtick = dtick
+                # (an explicit tickmode, since a property set back to None is not sent)
+                ticks = ({"tickmode": "linear", "tick0": 1, "dtick": 1} if self.epochs <= 10
+                         else {"tickmode": "auto"})
+                self.figure.layout.xaxis.update(ticks)
+                self.figure.layout.xaxis2.update(ticks)
             self._last_flush = self._clock()
             self.updates += 1
 

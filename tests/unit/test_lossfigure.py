@@ -91,11 +91,13 @@ def test_short_runs_tick_whole_epochs():
     for epoch in range(1, 4):
         plot.add(logs(epoch))
         clock.now += 1
-    assert plot.figure.layout.xaxis.dtick == 1 and plot.figure.layout.xaxis2.dtick == 1
+    for axis in (plot.figure.layout.xaxis, plot.figure.layout.xaxis2):
+        assert (axis.tickmode, axis.dtick) == ("linear", 1)
     for epoch in range(4, 30):
         plot.add(logs(epoch))
         clock.now += 1
-    assert plot.figure.layout.xaxis.dtick is None  # plotly chooses the ticks again
+    # plotly chooses the ticks again
+    assert plot.figure.layout.xaxis.tickmode == plot.figure.layout.xaxis2.tickmode == "auto"
 
 
 def test_traces_loss_left_accuracy_right_validation_dashed_learning_rate_ignored():
