@@ -174,3 +174,15 @@ def test_the_seed_file_trains(seed_file):
     assert model.history["loss"][-1] < 0.6 * model.history["loss"][0]
     clip = model.generate(seconds=15, seed=0)
     assert clip.duration == 15 and len(clip.notes) >= 20
+
+
+def test_pitch_encoding_end_to_end(builtin_corpus):
+    corpus = jazzwidget.load_corpus(encoding="pitch")
+    model = jazzwidget.JazzModel(corpus.vocab, n_a=16, encoding="pitch")
+    model.fit(corpus, epochs=2)
+    clip = model.generate(seconds=6, seed=3)
+    for step in clip.steps:  # absolute pitches come back exactly as sampled
+        expected = None if step.value.startswith("R,") else int(step.value.split(",")[0][1:])
+        assert step.pitch == expected
+    with pytest.raises(ModelError, match="encoding='pitch'"):
+        model.fit(builtin_corpus, epochs=1)
