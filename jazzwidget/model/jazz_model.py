@@ -36,10 +36,13 @@ class JazzModel:
     vocab : the values the model reads and writes (``corpus.vocab``), sorted.
     n_a : hidden units (64 in the seed).
     encoding : "grammar" or "pitch", as the corpus was encoded.
+    learning_rate : Adam's starting rate (it decays as in the seed).
+    network : an existing Keras network of the right shape (`load` passes the one it read);
+        default a fresh one.
     """
 
     def __init__(self, vocab: Sequence[str], n_a: int = 64, *, encoding: str = "grammar",
-                 learning_rate: float = 0.01) -> None:
+                 learning_rate: float = 0.01, network: Any = None) -> None:
         if len(vocab) < 2:
             raise CorpusError("the vocabulary needs at least two values: load more music")
         if list(vocab) != sorted(vocab):
@@ -55,7 +58,8 @@ class JazzModel:
         self.corpus_values: list[str] = []
         self.progression_text = DEFAULT_PROGRESSION
         self.tempo = 130.0
-        self.keras_model = build_network(len(self.vocab), self.n_a)
+        self.keras_model = network if network is not None else build_network(
+            len(self.vocab), self.n_a)
         compile_network(self.keras_model, learning_rate)
         self._weights: LSTMWeights | None = None
 
@@ -206,16 +210,10 @@ class JazzModel:
         if network.output_shape[-1] != len(vocab) or network.input_shape[-1] != len(vocab):
             raise ModelError(f"{path}: the network has {network.output_shape[-1]} outputs but "
                              f"the file's vocabulary has {len(vocab)} values: save it again")
-        model = cls.__new__(cls)
-        model.vocab = list(vocab)
-        model.n_a = int(meta["n_a"])
-        model.encoding = meta["encoding"]
-        model.learning_rate = float(meta["learning_rate"])
+        model = cls(vocab, int(meta["n_a"]), encoding=meta["encoding"],
+                    learning_rate=float(meta["learning_rate"]), network=network)
         model.history = {k: list(v) for k, v in meta.get("history", {}).items()}
         model.corpus_values = list(meta.get("corpus_values", []))
         model.progression_text = meta.get("progression", DEFAULT_PROGRESSION)
         model.tempo = float(meta.get("tempo", 130.0))
-        model.keras_model = network
-        compile_network(network, model.learning_rate)
-        model._weights = None
         return model
