@@ -6,6 +6,7 @@ import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from jazzwidget.errors import ChordError
 from jazzwidget.music.harmony import parse_progression
@@ -55,11 +56,14 @@ class Progression:
             return cls.from_text(chords, beats_per_bar)
         return cls.from_spans(list(chords), beats_per_bar=beats_per_bar)
 
+    @cached_property
+    def _starts(self) -> list[float]:
+        return [span.start for span in self.spans]
+
     def at(self, beat: float) -> str:
         """The chord symbol sounding at a beat (looping the progression)."""
         position = beat % self.length
-        starts = [span.start for span in self.spans]
-        index = max(bisect.bisect_right(starts, position + 1e-9) - 1, 0)
+        index = max(bisect.bisect_right(self._starts, position + 1e-9) - 1, 0)
         return self.spans[index].symbol
 
     def over(self, beats: float) -> list[ChordSpan]:
