@@ -15,8 +15,7 @@ from jazzwidget.model.step import (
     output_probabilities,
     warm_up,
 )
-from jazzwidget.music.clip import Clip, Step
-from jazzwidget.music.piece import ChordSpan
+from jazzwidget.music.clip import Clip
 from jazzwidget.music.progression import Progression
 from jazzwidget.music.realize import realize
 from jazzwidget.music.values import parse_value
@@ -52,16 +51,10 @@ def sample_ids(weights: LSTMWeights, beats: float, durations: np.ndarray, *,
 def to_clip(values: list[str], progression: Progression, *, seconds: float, tempo: float,
             rng: np.random.Generator, primed_with: list[str] | None = None) -> Clip:
     """Realize values over a progression and cut the result at exactly ``seconds``."""
-    spb = 60.0 / tempo
-    beats = seconds / spb
-    steps = []
-    for value, event in zip(values, realize(values, progression, rng), strict=True):
-        start = event.start * spb
-        if start >= seconds - 1e-9:
-            break
-        steps.append(Step(value, start, min(event.end * spb, seconds), event.pitch))
-    chords = [ChordSpan(s.symbol, s.start * spb, s.end * spb) for s in progression.over(beats)]
-    return Clip(steps, chords, tempo, seconds, progression.beats_per_bar, primed_with or [])
+    return Clip.from_beats(realize(values, progression, rng),
+                           progression.over(seconds * tempo / 60.0), tempo, duration=seconds,
+                           values=values, beats_per_bar=progression.beats_per_bar,
+                           primed_with=primed_with or [])
 
 
 def generate(weights: LSTMWeights, vocab: Sequence[str], progression: Progression, *,

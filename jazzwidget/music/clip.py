@@ -6,12 +6,13 @@ value, so the gate trace of a clip lines up with its notes step by step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jazzwidget.music.harmony import parse_chord
-from jazzwidget.music.piece import ChordSpan
+from jazzwidget.music.piece import ChordSpan, MelodyEvent
 
 if TYPE_CHECKING:
     import music21
@@ -108,6 +109,28 @@ class Clip:
     duration: float
     beats_per_bar: int = 4
     primed_with: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_beats(cls, events: Sequence[MelodyEvent], chords: Sequence[ChordSpan],
+                   tempo: float, *, duration: float | None = None,
+                   values: Sequence[str] | None = None, beats_per_bar: int = 4,
+                   primed_with: Sequence[str] = ()) -> Clip:
+        """A clip from melody events and chord spans in beats, played at ``tempo``.
+
+        Steps are cut at ``duration`` seconds (default: where the last event ends); ``values``
+        label the steps (default: empty labels, for music that was not generated).
+        """
+        spb = 60.0 / tempo
+        if duration is None:
+            duration = events[-1].end * spb if events else 0.0
+        steps = []
+        for value, event in zip(values or [""] * len(events), events, strict=True):
+            start = event.start * spb
+            if start >= duration - 1e-9:
+                break
+            steps.append(Step(value, start, min(event.end * spb, duration), event.pitch))
+        spans = [ChordSpan(span.symbol, span.start * spb, span.end * spb) for span in chords]
+        return cls(steps, spans, tempo, duration, beats_per_bar, list(primed_with))
 
     @property
     def values(self) -> list[str]:

@@ -18,10 +18,10 @@ import ipywidgets as widgets
 
 from jazzwidget.errors import MusicFileError
 from jazzwidget.model.jazz_model import JazzModel
-from jazzwidget.music.clip import Clip, Step
+from jazzwidget.music.clip import Clip
 from jazzwidget.music.corpus import Corpus, load_corpus
 from jazzwidget.music.io import SUPPORTED_SUFFIXES
-from jazzwidget.music.piece import ChordSpan, Piece
+from jazzwidget.music.piece import Piece
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets.generator import Generator
 from jazzwidget.widgets.player import Player
@@ -40,16 +40,10 @@ _UNKNOWN = object()
 AUTOMATIC = -1  # the melody picker's "automatic" (a Dropdown cannot hold None as a value)
 
 
-def piece_clip(piece: Piece, values: Sequence[str] | None = None) -> Clip:
+def piece_clip(piece: Piece) -> Clip:
     """A piece as a `Clip` (seconds at the piece's tempo), for the Player's piano roll."""
-    spb = 60.0 / piece.tempo
-    labels = list(values) if values is not None and len(values) == len(piece.melody) else None
-    steps = [
-        Step(labels[k] if labels else "", event.start * spb, event.end * spb, event.pitch)
-        for k, event in enumerate(piece.melody)
-    ]
-    chords = [ChordSpan(span.symbol, span.start * spb, span.end * spb) for span in piece.chords]
-    return Clip(steps, chords, piece.tempo, piece.length * spb, piece.beats_per_bar)
+    return Clip.from_beats(piece.melody, piece.chords, piece.tempo,
+                           beats_per_bar=piece.beats_per_bar)
 
 
 class Studio(widgets.Tab):
