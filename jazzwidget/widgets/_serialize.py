@@ -209,15 +209,15 @@ def from_pretty_midi(midi: pretty_midi.PrettyMIDI, name: str = "the MIDI") -> Pl
             "melody track, or play a Clip"
         )
     named = [inst for inst in pitched if inst.name.strip().lower() == MELODY_NAME]
-    melody_track = max(named or pitched, key=lambda inst: len(inst.notes), default=None)
+    melody_track = max(named or pitched, key=lambda inst: len(inst.notes))
     duration = float(midi.get_end_time())
     _, tempi = midi.get_tempo_changes()
     tempo = float(tempi[0]) if len(tempi) else 120.0
     signatures = midi.time_signature_changes
     beats_per_bar = int(signatures[0].numerator) if signatures else 4
     chords = _file_chords(midi, duration)
-    melody_notes = [] if melody_track is None else [
-        (n.pitch, float(n.start), float(n.end), n.velocity) for n in melody_track.notes]
+    melody_notes = [(n.pitch, float(n.start), float(n.end), n.velocity)
+                    for n in melody_track.notes]
     # Our own files (Clip.to_pretty_midi) realize the chord symbols on a "Chords" track: the
     # chord voice plays those already.
     others = [(n.pitch, float(n.start), float(n.end), n.velocity)
