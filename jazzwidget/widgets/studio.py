@@ -222,7 +222,7 @@ class Studio(widgets.Tab):
         options: list[tuple[str, str | int]] = [(automatic, AUTOMATIC)]
         options += [(track.summary(), track.index) for track in piece.tracks]
         chosen = AUTOMATIC if self._melody_choice is None else self._melody_choice
-        if chosen is not None and chosen not in [value for _, value in options]:
+        if chosen not in [value for _, value in options]:
             options.append((str(chosen), chosen))  # a name or "program:N" given to load()
         self._melody_observer_on = False
         try:
