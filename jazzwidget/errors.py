@@ -33,3 +33,7 @@ class ModelError(JazzwidgetError):
 
 class TrainingError(JazzwidgetError):
     """Training could not start or stopped with an error."""
+
+
+class InspectError(JazzwidgetError):
+    """A question to the gate inspection (units, steps, gates, ordering) does not fit its trace."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,12 @@ from jazzwidget.model.network import (
     save_network,
 )
 from jazzwidget.model.sample import generate
-from jazzwidget.model.step import LSTMWeights
-from jazzwidget.model.trace import GateTrace, run_trace
+from jazzwidget.model.step import Ablation, LSTMWeights
+from jazzwidget.model.trace import GateTrace, trace_values
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.corpus import TX, Corpus
 from jazzwidget.music.progression import Progression
-from jazzwidget.music.values import ENCODINGS, parse_value
+from jazzwidget.music.values import ENCODINGS
 
 FORMAT_VERSION = 1
 DEFAULT_PROGRESSION = "F7 | Bb7 | F7 | F7 | Bb7 | Bb7 | F7 | F7 | Gm7 | C7 | F7 | C7"
@@ -139,7 +139,9 @@ class JazzModel:
 
     def generate(self, seconds: float = 15.0, tempo: float = 130, temperature: float = 1.0,
                  seed: int | None = None, chords: str | Progression | None = None,
-                 prime: Sequence[str] | Clip | None = None) -> Clip:
+                 prime: Sequence[str] | Clip | None = None,
+                 ablate: Ablation | Mapping[str, Any] | None = None, *,
+                 weights: LSTMWeights | None = None) -> Clip:
         """Improvise a clip, one value at a time, each fed back as the next input.
 
         Parameters
@@ -153,7 +155,15 @@ class JazzModel:
             ``"Dm7 G7 | Cmaj7"``; default the training corpus's progression.
         prime : values (or a Clip) to warm the LSTM on first; default a window of the training
             corpus chosen by ``seed``; ``[]`` starts from zeros as the seed did.
+        ablate : units to silence in every step, e.g. ``{"units": [12, 40], "clamp": "zero"}``
+            (clamps: "zero" holds their h and c at 0, "forget0"/"forget1" force their forget
+            gate to 0/1, "output0" closes their output gate), or an `Ablation`. With the same
+            seed, chords and prime, no units reproduces the unablated clip exactly.
+        weights : the numbers to generate with (default the model's current ones;
+            `GateSnapshots.clip_at` passes an earlier epoch's).
         """
+        weights = weights if weights is not None else self.weights
+        ablation = Ablation.coerce(ablate, weights.n_a)
         rng = np.random.default_rng(seed)
         progression = Progression.coerce(chords if chords is not None else self.progression_text)
         if prime is None:
@@ -162,29 +172,20 @@ class JazzModel:
             prime_values = prime.values
         else:
             prime_values = list(prime)
-        return generate(self.weights, self.vocab, progression, seconds=seconds, tempo=tempo,
+        return generate(weights, self.vocab, progression, seconds=seconds, tempo=tempo,
                         temperature=temperature, seed=int(rng.integers(2**31)),
-                        prime=prime_values)
+                        prime=prime_values, ablation=ablation)
 
     # ------------------------------------------------------------------- tracing
-    def trace(self, clip_or_values: Clip | Sequence[str]) -> GateTrace:
+    def trace(self, clip_or_values: Clip | Sequence[str],
+              ablate: Ablation | Mapping[str, Any] | None = None) -> GateTrace:
         """Replay a clip (or any values of this vocabulary) through the numpy LSTM, recording
-        the gates i, f, g, o and the states c, h at every step."""
-        index = {value: k for k, value in enumerate(self.vocab)}
-        if isinstance(clip_or_values, Clip):
-            values, prime = clip_or_values.values, clip_or_values.primed_with
-            starts = np.array([s.start for s in clip_or_values.steps])
-            ends = np.array([s.end for s in clip_or_values.steps])
-        else:
-            values, prime = list(clip_or_values), []
-            ends = np.cumsum([parse_value(v).duration for v in values])
-            starts = ends - np.array([parse_value(v).duration for v in values])
-        unknown = sorted({v for v in [*values, *prime] if v not in index})
-        if unknown:
-            raise ModelError(f"{len(unknown)} value(s) are not in this model's vocabulary "
-                             f"({unknown[0]}, ...): trace values of the model's own corpus")
-        return run_trace(self.weights, [index[v] for v in values], [index[v] for v in prime],
-                         starts, ends, values)
+        the gates i, f, g, o and the states c, h at every step.
+
+        ``ablate`` clamps units as in `generate` (trace an ablated clip with the same
+        ablation to see the states it was made with).
+        """
+        return trace_values(self.weights, self.vocab, clip_or_values, ablate)
 
     # ---------------------------------------------------------------- save, load
     def save(self, path: str | Path) -> Path:

@@ -9,6 +9,7 @@ import numpy as np
 
 from jazzwidget.errors import JazzwidgetError
 from jazzwidget.model.step import (
+    Ablation,
     LSTMWeights,
     lstm_step,
     one_hot,
@@ -30,17 +31,18 @@ def choose(probabilities: np.ndarray, temperature: float, rng: np.random.Generat
 
 def sample_ids(weights: LSTMWeights, beats: float, durations: np.ndarray, *,
                temperature: float, rng: np.random.Generator,
-               prime_ids: Sequence[int] = ()) -> list[int]:
+               prime_ids: Sequence[int] = (), ablation: Ablation | None = None) -> list[int]:
     """Sample value ids until their durations cover ``beats``.
 
     The state is warmed on ``prime_ids`` first; with no prime the first input is all zeros
-    (as in the seed). ``durations[k]`` is the length in beats of value ``k``.
+    (as in the seed). ``durations[k]`` is the length in beats of value ``k``. ``ablation``
+    clamps units in every step, the warm-up included.
     """
-    h, c, x = warm_up(weights, prime_ids)
+    h, c, x = warm_up(weights, prime_ids, ablation)
     out: list[int] = []
     covered = 0.0
     while covered < beats - 1e-9:
-        *_, c, h = lstm_step(x, h, c, weights)
+        *_, c, h = lstm_step(x, h, c, weights, ablation)
         index = choose(output_probabilities(h, weights, temperature), temperature, rng)
         out.append(index)
         covered += durations[index]
@@ -59,7 +61,7 @@ def to_clip(values: list[str], progression: Progression, *, seconds: float, temp
 
 def generate(weights: LSTMWeights, vocab: Sequence[str], progression: Progression, *,
              seconds: float, tempo: float, temperature: float, seed: int | None,
-             prime: Sequence[str] = ()) -> Clip:
+             prime: Sequence[str] = (), ablation: Ablation | None = None) -> Clip:
     """Sample and realize a clip (see `JazzModel.generate`)."""
     if seconds <= 0 or tempo <= 0:
         raise JazzwidgetError(f"seconds ({seconds}) and tempo ({tempo}) must be positive")
@@ -74,7 +76,8 @@ def generate(weights: LSTMWeights, vocab: Sequence[str], progression: Progressio
     durations = np.array([parse_value(v).duration for v in vocab])
     beats = seconds * tempo / 60.0
     ids = sample_ids(weights, beats, durations, temperature=temperature, rng=rng,
-                     prime_ids=[index[v] for v in prime])
+                     prime_ids=[index[v] for v in prime],
+                     ablation=Ablation.coerce(ablation, weights.n_a))
     values = [vocab[k] for k in ids]
     return to_clip(values, progression, seconds=seconds, tempo=tempo, rng=rng,
                    primed_with=list(prime))

@@ -10,14 +10,21 @@ the four blocks in the order i, f, g, o (g is the candidate, written c~ in the s
     o = sigmoid(z_o)      output gate
     c = f * c_prev + i * g
     h = o * tanh(c)
+
+An `Ablation` silences chosen units inside this same step (Lakretz et al. 2019): "zero" holds
+their h and c at 0, "forget0" / "forget1" force their forget gate to 0 (forget everything) or 1
+(keep everything), "output0" closes their output gate (h = 0, c still runs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from jazzwidget.errors import ModelError
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -54,11 +61,83 @@ class LSTMWeights:
         return cls(W, U, b, Wy, by)
 
 
+# What each clamp holds, and at what: {clamp: ((array, value), ...)}.
+CLAMPS: dict[str, tuple[tuple[str, float], ...]] = {
+    "zero": (("c", 0.0), ("h", 0.0)),
+    "forget0": (("f", 0.0),),
+    "forget1": (("f", 1.0),),
+    "output0": (("o", 0.0),),
+}
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """Units to silence and how: ``clamp`` one of "zero", "forget0", "forget1", "output0".
+
+    An ablation with no units changes nothing (the step is then exactly the plain one).
+    """
+
+    units: tuple[int, ...]
+    clamp: str = "zero"
+
+    def __post_init__(self) -> None:
+        if self.clamp not in CLAMPS:
+            raise ModelError(f"unknown clamp {self.clamp!r}: use one of {', '.join(CLAMPS)}")
+        try:
+            units = tuple(sorted({int(u) for u in self.units}))
+        except (TypeError, ValueError) as error:
+            raise ModelError(f"ablation units must be unit numbers (ints), not "
+                             f"{self.units!r}") from error
+        if units and units[0] < 0:
+            raise ModelError(f"unit {units[0]} is negative: units count from 0")
+        object.__setattr__(self, "units", units)
+
+    def __bool__(self) -> bool:
+        return bool(self.units)
+
+    def clamp_at(self, name: str, values: np.ndarray) -> np.ndarray:
+        """``values`` of gate or state ``name`` with the ablated units held (a copy), or
+        ``values`` itself where this clamp does not act on ``name``."""
+        for target, held in CLAMPS[self.clamp]:
+            if target == name and self.units:
+                values = values.copy()
+                values[list(self.units)] = held
+        return values
+
+    def check(self, n_a: int) -> Ablation:
+        """Itself, after checking that every unit exists in a layer of ``n_a`` units."""
+        if self.units and self.units[-1] >= n_a:
+            raise ModelError(f"unit {self.units[-1]} does not exist: this LSTM has units "
+                             f"0 to {n_a - 1}")
+        return self
+
+    @classmethod
+    def coerce(cls, spec: Ablation | Mapping[str, Any] | None,
+               n_a: int | None = None) -> Ablation | None:
+        """An Ablation from ``{"units": [12, 40], "clamp": "zero"}`` (clamp default "zero"),
+        an Ablation, or None; units are checked against ``n_a`` when given."""
+        if spec is None:
+            return None
+        if isinstance(spec, Mapping):
+            unknown = set(spec) - {"units", "clamp"}
+            if unknown or "units" not in spec:
+                raise ModelError(f"an ablation is {{'units': [...], 'clamp': ...}}, not "
+                                 f"{dict(spec)!r}")
+            units = spec["units"]
+            spec = cls((units,) if isinstance(units, int) else tuple(units),
+                       spec.get("clamp", "zero"))
+        if not isinstance(spec, Ablation):
+            raise ModelError(f"ablate must be a dict such as {{'units': [12, 40], 'clamp': "
+                             f"'zero'}} or an Ablation, not {type(spec).__name__}")
+        return spec if n_a is None else spec.check(n_a)
+
+
 def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
-              w: LSTMWeights) -> tuple[np.ndarray, ...]:
+              w: LSTMWeights, ablation: Ablation | None = None) -> tuple[np.ndarray, ...]:
     """One LSTM step for input vector x (vocab,) from state (h_prev, c_prev), each (n_a,).
 
-    Returns the gates and the new state: (i, f, g, o, c, h).
+    ``ablation`` clamps some units inside the step (see `Ablation`); None or no units leaves
+    it the plain step. Returns the gates and the new state: (i, f, g, o, c, h).
     """
     n = w.n_a
     z = x @ w.W + h_prev @ w.U + w.b
@@ -66,8 +145,12 @@ def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
     f = sigmoid(z[n:2 * n])
     g = np.tanh(z[2 * n:3 * n])
     o = sigmoid(z[3 * n:])
+    if ablation:
+        f, o = ablation.clamp_at("f", f), ablation.clamp_at("o", o)
     c = f * c_prev + i * g
     h = o * np.tanh(c)
+    if ablation:
+        c, h = ablation.clamp_at("c", c), ablation.clamp_at("h", h)
     return i, f, g, o, c, h
 
 
@@ -83,12 +166,13 @@ def one_hot(index: int, size: int) -> np.ndarray:
     return x
 
 
-def warm_up(w: LSTMWeights, prime_ids: Sequence[int] = ()
+def warm_up(w: LSTMWeights, prime_ids: Sequence[int] = (), ablation: Ablation | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The state after reading all but the last primer value, and the next input: the last
-    primer value, or all zeros with no primer (the seed's first input). Returns (h, c, x)."""
+    primer value, or all zeros with no primer (the seed's first input). Returns (h, c, x).
+    An ``ablation`` holds in the warm-up too (the lesioned network reads the primer)."""
     h, c = np.zeros(w.n_a), np.zeros(w.n_a)
     inputs = [one_hot(index, w.vocab_size) for index in prime_ids] or [np.zeros(w.vocab_size)]
     for x in inputs[:-1]:
-        *_, c, h = lstm_step(x, h, c, w)
+        *_, c, h = lstm_step(x, h, c, w, ablation)
     return h, c, inputs[-1]

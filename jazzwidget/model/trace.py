@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jazzwidget.model.step import LSTMWeights, lstm_step, one_hot, warm_up
+from jazzwidget.errors import ModelError
+from jazzwidget.model.step import Ablation, LSTMWeights, lstm_step, one_hot, warm_up
+from jazzwidget.music.clip import Clip
+from jazzwidget.music.values import parse_value
+
+if TYPE_CHECKING:
+    from jazzwidget.inspect.explain import Record
 
 GATES = ("i", "f", "g", "o", "c", "h")
 
@@ -23,6 +30,7 @@ class GateTrace:
     g : the candidate cell value, in (-1, 1).
     c : the cell state; h : the hidden state (what the softmax layer reads).
     starts, ends : the seconds each step sounds, when traced from a Clip (else beats from 0).
+    ablation : the units that were clamped while tracing, or None.
     """
 
     values: list[str]
@@ -34,10 +42,11 @@ class GateTrace:
     h: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
+    ablation: Ablation | None = None
 
     @property
     def steps(self) -> int:
-        return len(self.values)
+        return self.h.shape[0]
 
     @property
     def n_a(self) -> int:
@@ -55,16 +64,24 @@ class GateTrace:
         gate = self.gate(name)
         return np.stack([(gate < low).mean(axis=0), (gate > high).mean(axis=0)], axis=1)
 
+    def explain(self, clip: Clip, top: int = 3) -> list[Record]:
+        """The units whose c or h follow each musical feature of ``clip`` most closely:
+        records {feature, unit, state, r} (see `jazzwidget.inspect.explain`)."""
+        from jazzwidget.inspect.explain import explain
+
+        return explain(self, clip, top)
+
 
 def run_trace(weights: LSTMWeights, ids: Sequence[int], prime_ids: Sequence[int] = (),
               starts: np.ndarray | None = None, ends: np.ndarray | None = None,
-              values: list[str] | None = None) -> GateTrace:
+              values: list[str] | None = None, ablation: Ablation | None = None) -> GateTrace:
     """Replay the generation of ``ids`` (after ``prime_ids``) with the numpy LSTM, recording
-    every gate and state of the step that chose each value."""
-    h, c, x = warm_up(weights, prime_ids)
+    every gate and state of the step that chose each value (``ablation`` clamps units in
+    every step, the warm-up included)."""
+    h, c, x = warm_up(weights, prime_ids, ablation)
     rows: dict[str, list[np.ndarray]] = {name: [] for name in GATES}
     for index in ids:
-        gates = lstm_step(x, h, c, weights)
+        gates = lstm_step(x, h, c, weights, ablation)
         *_, c, h = gates
         x = one_hot(index, weights.vocab_size)
         for name, value in zip(GATES, gates, strict=True):
@@ -75,4 +92,31 @@ def run_trace(weights: LSTMWeights, ids: Sequence[int], prime_ids: Sequence[int]
         starts = np.arange(len(ids), dtype=np.float64)
         ends = starts + 1
     return GateTrace(values=list(values or []), starts=np.asarray(starts),
-                     ends=np.asarray(ends), **arrays)
+                     ends=np.asarray(ends), ablation=ablation or None, **arrays)
+
+
+def trace_values(weights: LSTMWeights, vocab: Sequence[str],
+                 clip_or_values: Clip | Sequence[str],
+                 ablate: Ablation | Mapping[str, Any] | None = None) -> GateTrace:
+    """Trace a clip (its values after its primer, times in seconds) or plain values of
+    ``vocab`` (times in beats from 0) with ``weights``; see `JazzModel.trace`."""
+    ablation = Ablation.coerce(ablate, weights.n_a)
+    index = {value: k for k, value in enumerate(vocab)}
+    if isinstance(clip_or_values, str):
+        raise ModelError("trace takes a Clip or a list of values, not one string: wrap it "
+                         "in a list")
+    clip = clip_or_values if isinstance(clip_or_values, Clip) else None
+    values = clip.values if clip is not None else list(clip_or_values)
+    prime = clip.primed_with if clip is not None else []
+    unknown = sorted({str(v) for v in [*values, *prime] if v not in index})
+    if unknown:
+        raise ModelError(f"{len(unknown)} value(s) are not in this model's vocabulary "
+                         f"({unknown[0]}, ...): trace values of the model's own corpus")
+    if clip is not None:
+        starts = np.array([s.start for s in clip.steps], dtype=np.float64)
+        ends = np.array([s.end for s in clip.steps], dtype=np.float64)
+    else:
+        ends = np.cumsum([parse_value(v).duration for v in values], dtype=np.float64)
+        starts = ends - [parse_value(v).duration for v in values]
+    return run_trace(weights, [index[v] for v in values], [index[v] for v in prime],
+                     starts, ends, values, ablation)
