@@ -119,6 +119,16 @@ def _quantize(events: Sequence[MelodyEvent]) -> list[tuple[int | None, float, fl
     return out
 
 
+def quantized_events(melody: Sequence[MelodyEvent]) -> list[MelodyEvent]:
+    """The melody as its values play it: one event per value `encode_melody` writes, on the
+    grid clock (a long note cut at MAX_DURATION goes on as rests, as in the values)."""
+    events, clock = [], melody[0].start if melody else 0.0
+    for pitch, _, duration in _quantize(melody):
+        events.append(MelodyEvent(clock, duration, pitch))
+        clock += duration
+    return events
+
+
 def encode_melody(melody: Sequence[MelodyEvent], chord_at: Callable[[float], str],
                   encoding: str = "grammar") -> list[str]:
     """Encode a melody as value tokens; ``chord_at(beat)`` gives the chord symbol at a beat."""
