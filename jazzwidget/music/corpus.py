@@ -118,6 +118,22 @@ class Corpus:
         worth), so no validation target is ever seen in training. Windows start at every value
         (``stride`` 1) unless that would make more than MAX_WINDOWS; then every few values.
         """
+        train, val = self.split(tx, validation, vocab)
+        n = len(train) + len(val)
+        if stride is None:
+            stride = min(max(1, -(-n // MAX_WINDOWS)), tx // 2)
+        x_train, y_train = _windows(train, tx, stride)
+        x_val, y_val = _windows(val, tx, stride)
+        return Windows(x_train, y_train, x_val, y_val)
+
+    def split(self, tx: int = TX, validation: float = 0.1,
+              vocab: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The value ids cut where `windows` cuts them: (training part, validation part).
+
+        The validation part is the last ``validation`` share of the values, at least one
+        window's worth (``tx + 1``) unless that is all; baselines are fitted on the same
+        training part.
+        """
         ids = self.ids(vocab)
         if len(ids) < tx + 2:
             raise CorpusError(f"the corpus has {len(ids)} values; at least {tx + 2} are needed "
@@ -126,11 +142,7 @@ class Corpus:
             raise CorpusError(f"validation share {validation} is out of range: use 0 to 0.5")
         n_val = 0 if validation == 0 else max(round(len(ids) * validation), tx + 1)
         n_val = min(n_val, len(ids) - tx - 1)
-        if stride is None:
-            stride = min(max(1, -(-len(ids) // MAX_WINDOWS)), tx // 2)
-        x_train, y_train = _windows(ids[: len(ids) - n_val], tx, stride)
-        x_val, y_val = _windows(ids[len(ids) - n_val:], tx, stride)
-        return Windows(x_train, y_train, x_val, y_val)
+        return ids[: len(ids) - n_val], ids[len(ids) - n_val:]
 
 
 def load_corpus(sources: str | Path | Sequence[str | Path] | None = None, *,
