@@ -129,6 +129,28 @@ class JazzModel:
         """Ask a running fit to stop after the current batch (weights so far are kept)."""
         self.keras_model.stop_training = True
 
+    def evaluate(self, corpus: Corpus, *, validation: float = 0.1) -> dict[str, float]:
+        """Held-out figures on the validation windows of ``corpus``, split as `fit` splits it.
+
+        Returns ``{"cross_entropy", "accuracy", "targets"}``: the mean negative log-probability
+        (nats per value) of every validation target ``y[k, t]`` given ``x[k, :t + 1]`` and the
+        share predicted as the likeliest value; the same targets as the baselines of
+        `jazzwidget.model.baselines.baseline_scores` and as Keras' ``val_loss``.
+        """
+        try:
+            windows = corpus.windows(TX, validation, self.vocab)
+        except CorpusError as error:
+            raise ModelError(str(error)) from error
+        if not len(windows.x_val):
+            raise ModelError("there is no validation part to score on: use validation > 0")
+        p = np.asarray(self.keras_model.predict(self._one_hot(windows.x_val), verbose=0,
+                                                batch_size=256), dtype=np.float64)
+        target = np.take_along_axis(p, windows.y_val[..., None], axis=-1)[..., 0]
+        # Clipped at 1e-7 as Keras clips its cross-entropy, so this equals val_loss.
+        return {"cross_entropy": float(-np.log(np.clip(target, 1e-7, 1.0)).mean()),
+                "accuracy": float((p.argmax(axis=-1) == windows.y_val).mean()),
+                "targets": int(windows.y_val.size)}
+
     # ---------------------------------------------------------------- generation
     def default_prime(self, rng: np.random.Generator, length: int = TX) -> list[str]:
         """A window of the training corpus to start from (empty before any training)."""
