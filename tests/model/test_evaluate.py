@@ -1,0 +1,41 @@
+"""JazzModel.evaluate: the held-out figure is Keras' val_loss, on the baselines' targets."""
+
+import math
+
+import pytest
+
+from jazzwidget.errors import ModelError
+from jazzwidget.model.baselines import baseline_scores
+
+
+def test_evaluate_equals_val_loss_and_shares_targets(builtin_corpus):
+    import keras
+
+    import jazzwidget
+
+    keras.utils.set_random_seed(3)
+    model = jazzwidget.JazzModel(builtin_corpus.vocab)
+    model.fit(builtin_corpus, epochs=3)
+    # The weights fit leaves: the last epoch's, or the best one's where fit restores it.
+    epoch = getattr(model, "best_epoch", None) or model.epochs_trained
+    result = model.evaluate(builtin_corpus)
+    assert result["cross_entropy"] == pytest.approx(model.history["val_loss"][epoch - 1],
+                                                    rel=1e-3)
+    assert result["accuracy"] == pytest.approx(model.history["val_accuracy"][epoch - 1],
+                                               abs=1e-3)
+    windows = builtin_corpus.windows(vocab=model.vocab)
+    assert result["targets"] == windows.y_val.size
+    scores = baseline_scores(builtin_corpus, model.vocab)
+    assert scores["uniform"]["cross_entropy"] == pytest.approx(math.log(len(model.vocab)))
+    assert 0 < result["cross_entropy"] < 2 * scores["uniform"]["cross_entropy"]
+
+
+def test_evaluate_refuses_a_corpus_it_cannot_read(builtin_corpus):
+    import jazzwidget
+
+    model = jazzwidget.JazzModel(builtin_corpus.vocab[:10])
+    with pytest.raises(ModelError, match="vocabulary"):
+        model.evaluate(builtin_corpus)
+    with pytest.raises(ModelError, match="validation"):
+        jazzwidget.JazzModel(builtin_corpus.vocab).evaluate(builtin_corpus, validation=0)
+
