@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jazzwidget.music import synth
 from jazzwidget.music.harmony import parse_chord
-from jazzwidget.music.piece import ChordSpan, MelodyEvent
+from jazzwidget.music.piece import ChordSpan, MelodyEvent, Piece
 
 if TYPE_CHECKING:
     import music21
+    import numpy as np
     import pretty_midi
     from IPython.display import Audio
 
 MIDI_RESOLUTION = 960  # ticks per beat: half a millisecond at 130 bpm, so times survive a file
 MELODY_PROGRAM = 11  # General MIDI vibraphone
 CHORD_PROGRAM = 4  # General MIDI electric piano
+ACCOMPANIMENT_PROGRAM = 0  # General MIDI acoustic grand piano
 
 
 # Our quality spellings that music21 knows by another name.
@@ -101,6 +104,9 @@ class Clip:
     tempo : beats per minute.
     duration : length of the clip in seconds (exactly what was asked for).
     beats_per_bar : meter, for bar lines.
+    primed_with : the values generation was primed with (empty for music read from a file).
+    accompaniment : other notes that sound under the melody (the other tracks of a file read
+        with `from_file`); empty for generated clips.
     """
 
     steps: list[Step]
@@ -109,6 +115,7 @@ class Clip:
     duration: float
     beats_per_bar: int = 4
     primed_with: list[str] = field(default_factory=list)
+    accompaniment: list[Note] = field(default_factory=list)
 
     @classmethod
     def from_beats(cls, events: Sequence[MelodyEvent], chords: Sequence[ChordSpan],
@@ -131,6 +138,59 @@ class Clip:
             steps.append(Step(value, start, min(event.end * spb, duration), event.pitch))
         spans = [ChordSpan(span.symbol, span.start * spb, span.end * spb) for span in chords]
         return cls(steps, spans, tempo, duration, beats_per_bar, list(primed_with))
+
+    @classmethod
+    def from_piece(cls, piece: Piece) -> Clip:
+        """A piece read from a file as a clip: its melody, chords and accompaniment in seconds
+        at its own tempo, lasting until its last note ends (any track)."""
+        spb = 60.0 / piece.tempo
+        end = max([piece.length, *(e for _, e, _ in piece.accompaniment)])
+        clip = cls.from_beats(piece.melody, piece.chords, piece.tempo, duration=end * spb,
+                              beats_per_bar=piece.beats_per_bar)
+        clip.accompaniment = [Note(pitch, start * spb, stop * spb)
+                              for start, stop, pitch in piece.accompaniment]
+        return clip
+
+    @classmethod
+    def from_file(cls, path: str | Path, melody: str | int | None = None, *,
+                  start_beat: float | None = None, end_beat: float | None = None) -> Clip:
+        """Read a MIDI, MusicXML or ABC file (or a ``"music21:..."`` corpus name) into a clip.
+
+        The file is read exactly as `jazzwidget.load_corpus` reads it (`music.io.read_piece`):
+        the same melody track, skyline, chords and meter. The other pitched tracks become
+        ``accompaniment``; step values are empty (the music was not generated).
+
+        Parameters
+        ----------
+        path : the file (or music21 corpus name).
+        melody : the melody track by name, index or ``"program:N"`` (default: a heuristic).
+        start_beat, end_beat : read only this window (quarter notes).
+
+        Raises
+        ------
+        MusicFileError : the file is missing, of an unsupported type, too big or unreadable.
+        NoMelodyError : no track can be the melody, or the window holds none of its notes.
+        """
+        from jazzwidget.music.io import read_piece
+
+        return cls.from_piece(read_piece(path, melody=melody, start_beat=start_beat,
+                                         end_beat=end_beat))
+
+    @classmethod
+    def from_pretty_midi(cls, midi: pretty_midi.PrettyMIDI, melody: str | int | None = None, *,
+                         start_beat: float | None = None,
+                         end_beat: float | None = None) -> Clip:
+        """Read a `pretty_midi.PrettyMIDI` into a clip, as `from_file` reads a MIDI file.
+
+        Raises
+        ------
+        MusicFileError : not a PrettyMIDI, or times that cannot be read.
+        NoMelodyError : no track can be the melody, or the window holds none of its notes.
+        """
+        from jazzwidget.music.io import read_pretty_midi
+
+        return cls.from_piece(read_pretty_midi(midi, melody=melody, start_beat=start_beat,
+                                               end_beat=end_beat))
 
     @property
     def values(self) -> list[str]:
@@ -159,7 +219,8 @@ class Clip:
     # ----------------------------------------------------------------- exports
     def to_pretty_midi(self) -> pretty_midi.PrettyMIDI:
         """Melody (vibraphone) and chord voicings (electric piano) with the chord symbols as
-        text events, which `load_corpus` reads back as chord symbols."""
+        text events, which `load_corpus` reads back as chord symbols; the accompaniment, if
+        any, on a piano track."""
         import pretty_midi
 
         midi = pretty_midi.PrettyMIDI(resolution=MIDI_RESOLUTION, initial_tempo=self.tempo)
@@ -172,6 +233,11 @@ class Clip:
                 comping.notes.append(pretty_midi.Note(56, pitch, span.start, span.end))
             midi.text_events.append(pretty_midi.Text(span.symbol, span.start))
         midi.instruments = [melody, comping]
+        if self.accompaniment:
+            backing = pretty_midi.Instrument(ACCOMPANIMENT_PROGRAM, name="Accompaniment")
+            backing.notes = [pretty_midi.Note(n.velocity, n.pitch, n.start, n.end)
+                             for n in self.accompaniment]
+            midi.instruments.append(backing)
         return midi
 
     def to_midi(self, path: str | Path) -> Path:
@@ -209,18 +275,18 @@ class Clip:
         self.to_music21().write("musicxml", fp=str(path))
         return path
 
-    def render(self, sample_rate: int = 22050):
-        """Synthesize to a float32 numpy array in [-1, 1] (see `jazzwidget.audio`)."""
-        from jazzwidget.audio import render_clip
-
-        return render_clip(self, sample_rate)
+    def render(self, sample_rate: int = 22050) -> np.ndarray:
+        """Synthesize melody, chords and accompaniment to float32 samples in [-1, 1], exactly
+        ``duration`` seconds long (see `jazzwidget.music.synth`)."""
+        return synth.render(
+            [(n.pitch, n.start, n.end, n.velocity) for n in self.notes], self.chords,
+            self.duration, sample_rate,
+            [(n.pitch, n.start, n.end, n.velocity) for n in self.accompaniment])
 
     def to_wav(self, path: str | Path, sample_rate: int = 22050) -> Path:
         """Write a 16-bit mono WAV of the synthesized clip; returns its path."""
-        from jazzwidget.audio import write_wav
-
         path = Path(path)
-        write_wav(path, self.render(sample_rate), sample_rate)
+        synth.write_wav(path, self.render(sample_rate), sample_rate)
         return path
 
     def audio(self, sample_rate: int = 22050) -> Audio:

@@ -16,7 +16,7 @@ import math
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jazzwidget.errors import MusicFileError, NoMelodyError
 from jazzwidget.music.chords import chord_texts, find_chords, music21_symbol
@@ -24,9 +24,19 @@ from jazzwidget.music.melody import choose_melody, cut_window, melody_events, po
 from jazzwidget.music.piece import Piece, TrackInfo
 from jazzwidget.music.raw import EPS, RawNote, RawScore, RawTrack
 
+if TYPE_CHECKING:
+    import pretty_midi
+
 SUPPORTED_SUFFIXES = (".mid", ".midi", ".xml", ".mxl", ".musicxml", ".abc")
 MIDI_SUFFIXES = (".mid", ".midi")
 MUSIC21_PREFIX = "music21:"
+CHORDS_TRACK_NAME = "chords"  # the track Clip.to_pretty_midi realizes chord symbols on
+# Bigger files are refused before parsing: reading them would take more than about 30 s.
+# A MIDI file of an hour of sixteenth notes is 260 KB (10 s); music21 reads about 50 KB/s.
+MAX_MIDI_BYTES = 512 * 1024
+MAX_SCORE_BYTES = 1024 * 1024  # MusicXML and ABC
+MAX_NOTES = 60_000  # about two hours of busy music
+MIN_TEMPO, MAX_TEMPO = 20.0, 400.0  # bpm: a written tempo outside is clamped (damaged files)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -60,6 +70,34 @@ def read_piece(
     NoMelodyError : no usable melody track, or the window holds no melody notes.
     """
     raw = _read_raw(source)
+    return _build_piece(raw, melody=melody, start_beat=start_beat, end_beat=end_beat)
+
+
+def read_pretty_midi(
+    midi: pretty_midi.PrettyMIDI,
+    *,
+    melody: str | int | None = None,
+    start_beat: float | None = None,
+    end_beat: float | None = None,
+    name: str = "the MIDI",
+) -> Piece:
+    """Read a `pretty_midi.PrettyMIDI` object into a `Piece`, exactly as a MIDI file is read.
+
+    Parameters are those of `read_piece`; ``name`` says which MIDI in messages.
+
+    Raises
+    ------
+    MusicFileError : the object is not a PrettyMIDI or its contents cannot be read.
+    NoMelodyError : no usable melody track, or the window holds no melody notes.
+    """
+    import pretty_midi
+
+    if not isinstance(midi, pretty_midi.PrettyMIDI):
+        raise MusicFileError(
+            f"expected a pretty_midi.PrettyMIDI, not a {type(midi).__name__}: give a PrettyMIDI "
+            "object or the path of a music file"
+        )
+    raw = _raw_from_pretty_midi(midi, name, markers=[])
     return _build_piece(raw, melody=melody, start_beat=start_beat, end_beat=end_beat)
 
 
@@ -120,6 +158,19 @@ def _read_raw(source: str | Path) -> RawScore:
         )
     if not path.is_file():
         raise MusicFileError(f"no such music file: {str(path)!r}; check the path and its spelling")
+    size = path.stat().st_size
+    if size == 0:
+        raise MusicFileError(
+            f"{path.name!r} is empty (0 bytes): the upload or download did not finish; get the "
+            "file again"
+        )
+    limit = MAX_MIDI_BYTES if suffix in MIDI_SUFFIXES else MAX_SCORE_BYTES
+    if size > limit:
+        raise MusicFileError(
+            f"{path.name!r} is {size / 1024:,.0f} KB; {suffix} files over {limit // 1024:,} KB "
+            "are refused (they hold hours of music and would take minutes to read): use a "
+            "shorter piece, one movement, or cut it with start_beat/end_beat in a music editor"
+        )
     if suffix in MIDI_SUFFIXES:
         return _read_midi(path)
     return _read_music21_file(path)
@@ -135,40 +186,71 @@ def _read_midi(path: Path) -> RawScore:
             data = mido.MidiFile(str(path), charset="latin1")
             markers = _midi_markers(data)  # before pretty_midi makes the ticks absolute
             midi = pretty_midi.PrettyMIDI(mido_object=data)
-    except Exception as exc:  # mido / pretty_midi raise many types on a broken file
+    # mido and pretty_midi raise many types on a broken file (ValueError, EOFError, KeyError,
+    # IndexError, ZeroDivisionError, ...): each means "not a readable MIDI file".
+    except Exception as exc:
+        if isinstance(exc, EOFError):
+            raise MusicFileError(
+                f"cannot read the MIDI file {path.name!r}: it ends too early, cut short (an "
+                "unfinished upload or download?); get the file again or export it again"
+            ) from exc
         raise MusicFileError(
             f"cannot read the MIDI file {path.name!r} ({type(exc).__name__}: {exc}); "
             "check that it is a valid .mid file, e.g. by opening it in a MIDI player"
         ) from exc
+    return _raw_from_pretty_midi(midi, path.name, markers)
 
+
+def _raw_from_pretty_midi(
+    midi: pretty_midi.PrettyMIDI, name: str, markers: list[tuple[int, str]]
+) -> RawScore:
     resolution = float(midi.resolution)
-
-    def beat(seconds: float) -> float:
-        return float(midi.time_to_tick(seconds)) / resolution
-
-    tracks = []
-    for instrument in midi.instruments:
-        notes = [(beat(n.start), beat(n.end), int(n.pitch)) for n in instrument.notes]
-        notes = [n for n in notes if n[1] > n[0] + EPS]
-        notes.sort()
-        tracks.append(RawTrack(instrument.name.strip(), int(instrument.program),
-                                bool(instrument.is_drum), notes))
+    if not resolution > 0:
+        raise MusicFileError(
+            f"{name!r} says it has {midi.resolution} ticks per beat: it is damaged; export it "
+            "again from your music program"
+        )
+    count = sum(len(instrument.notes) for instrument in midi.instruments)
+    if count > MAX_NOTES:
+        raise MusicFileError(
+            f"{name!r} holds {count:,} notes; more than {MAX_NOTES:,} are refused (hours of "
+            "music, minutes to read): use a shorter piece, or cut it in a MIDI editor"
+        )
+    try:
+        tick_of = midi.time_to_tick
+        tracks = []
+        for instrument in midi.instruments:
+            notes = [(tick_of(n.start) / resolution, tick_of(n.end) / resolution, int(n.pitch))
+                     for n in instrument.notes]
+            notes = [n for n in notes if n[1] > n[0] + EPS and 0 <= n[2] <= 127]
+            notes.sort()
+            tracks.append(RawTrack(str(instrument.name).strip(), int(instrument.program),
+                                   bool(instrument.is_drum), notes))
+        texts = [(tick_of(t.time) / resolution, str(t.text)) for t in midi.text_events]
+        lyrics = [(tick_of(t.time) / resolution, str(t.text)) for t in midi.lyrics]
+    # A hand-made PrettyMIDI (or a damaged file) can hold times pretty_midi cannot map to ticks.
+    except (ValueError, TypeError, OverflowError, IndexError) as exc:
+        raise MusicFileError(
+            f"cannot read the notes of {name!r} ({type(exc).__name__}: {exc}); check its tempo "
+            "and note times, e.g. by opening it in a MIDI player"
+        ) from exc
 
     _, tempi = midi.get_tempo_changes()
     tempo = round(float(tempi[0]), 2) if len(tempi) else 120.0
+    if not MIN_TEMPO <= tempo <= MAX_TEMPO:
+        tempo = min(max(tempo, MIN_TEMPO), MAX_TEMPO) if math.isfinite(tempo) else 120.0
     beats_per_bar = 4
     if midi.time_signature_changes:
         first = min(midi.time_signature_changes, key=lambda ts: ts.time)
-        beats_per_bar = max(1, round(first.numerator * 4 / first.denominator))
+        if first.numerator > 0 and first.denominator > 0:
+            beats_per_bar = max(1, round(first.numerator * 4 / first.denominator))
 
-    texts = [(beat(t.time), t.text) for t in midi.text_events]
-    lyrics = [(beat(t.time), t.text) for t in midi.lyrics]
     symbols, where = chord_texts(texts, "text events")
     if not symbols:
         symbols, where = chord_texts(lyrics, "lyrics")
     if not symbols:
         symbols, where = chord_texts([(t / resolution, text) for t, text in markers], "markers")
-    return RawScore(path.name, tracks, symbols, where, tempo, beats_per_bar)
+    return RawScore(name, tracks, symbols, where, tempo, beats_per_bar)
 
 
 def _midi_markers(midi: Any) -> list[tuple[int, str]]:
@@ -304,6 +386,8 @@ def _build_piece(
     length = events[-1].end
 
     chords, chord_source = find_chords(raw, index, tracks, start, start + length)
+    accompaniment = _accompaniment(raw, index, start, min(end, file_length), from_symbols=bool(
+        raw.symbols or raw.melody_symbols))
     return Piece(
         name=raw.name,
         melody=events,
@@ -314,7 +398,27 @@ def _build_piece(
         melody_track=index,
         melody_reason=reason,
         chord_source=chord_source,
+        accompaniment=accompaniment,
     )
+
+
+def _accompaniment(
+    raw: RawScore, melody_index: int, start: float, end: float, *, from_symbols: bool
+) -> list[RawNote]:
+    """The other pitched tracks' notes with an onset in [start, end), cut at ``end`` and shifted
+    to begin at 0. A track named "Chords" is left out when the file has chord symbols: it
+    realizes them (as `Clip.to_pretty_midi` writes), and a player's chord voice plays those."""
+    notes = []
+    for i, track in enumerate(raw.tracks):
+        if i == melody_index or track.is_drum or (
+            from_symbols and track.name.casefold() == CHORDS_TRACK_NAME
+        ):
+            continue
+        for note_start, note_end, pitch in track.notes:
+            if start - EPS <= note_start < end - EPS:
+                notes.append((round(note_start - start, 6), round(min(note_end, end) - start, 6),
+                              pitch))
+    return sorted(notes)
 
 
 def _track_info(index: int, track: RawTrack) -> TrackInfo:

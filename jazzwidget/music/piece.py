@@ -72,6 +72,9 @@ class Piece:
     tracks : every track or part of the file.
     melody_track : index into ``tracks`` of the melody, and why it was chosen.
     chord_source : how the chords were found ("chord symbols in the file", "estimated ...").
+    accompaniment : the other pitched tracks' notes in the same window, as (start, end, pitch)
+        in beats from 0, sorted (drums and a "Chords" track that realizes the file's chord
+        symbols left out): what a player sounds under the melody.
     """
 
     name: str
@@ -83,6 +86,7 @@ class Piece:
     melody_track: int | None = None
     melody_reason: str = ""
     chord_source: str = ""
+    accompaniment: list[tuple[float, float, int]] = field(default_factory=list)
 
     @property
     def notes(self) -> list[MelodyEvent]:

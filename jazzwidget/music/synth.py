@@ -1,23 +1,32 @@
-"""Numpy synthesis of a Clip to audio: for WAV export and the pure-Python player fallback.
+"""Numpy synthesis to audio: the one WAV synthesizer (WAV export, the Player's WAV download and
+the pure-Python fallback player).
 
 The melody voice is a small FM electric-piano tone (a sine carrier with a decaying modulator
 and a touch of its octave) under an attack/decay/release envelope; the chords are a soft,
-low-passed pad of sines. Rendering a 15 s clip takes a few tens of milliseconds.
+low-passed pad of sines; accompaniment notes (other tracks of a file) use the melody's tone,
+quieter. Rendering a 15 s clip takes a few tens of milliseconds.
+
+It works on plain notes and chord spans, so it depends on nothing but harmony: `Clip.render`
+calls it (no import cycle).
 """
 
 from __future__ import annotations
 
 import wave
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from jazzwidget.music.clip import Clip
+from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.piece import ChordSpan
+
+SoundingNote = tuple[int, float, float, int]  # pitch, start (s), end (s), velocity 1-127
 
 MELODY_GAIN = 0.28
 CHORD_GAIN = 0.06
+ACCOMPANIMENT_GAIN = 0.1
 
 
 def midi_to_hz(pitch: float) -> float:
@@ -68,15 +77,23 @@ def _mix(out: np.ndarray, sound: np.ndarray, start: float, gain: float, sample_r
         out[i:j] += gain * sound[: j - i]
 
 
-def render_clip(clip: Clip, sample_rate: int = 22050) -> np.ndarray:
-    """Synthesize a clip: float32 mono samples, exactly ``clip.duration`` seconds long."""
-    from jazzwidget.music.harmony import parse_chord
+def render(melody: Sequence[SoundingNote], chords: Sequence[ChordSpan], duration: float,
+           sample_rate: int = 22050, accompaniment: Sequence[SoundingNote] = ()) -> np.ndarray:
+    """Synthesize notes and chords: float32 mono samples in [-1, 1], ``duration`` seconds long.
 
-    out = np.zeros(round(clip.duration * sample_rate), dtype=np.float32)
-    for note in clip.notes:
-        sound = _melody_tone(note.pitch, note.duration, note.velocity, sample_rate)
-        _mix(out, sound, note.start, MELODY_GAIN, sample_rate)
-    for span in clip.chords:
+    Parameters
+    ----------
+    melody, accompaniment : (pitch, start, end, velocity) per note, times in seconds.
+    chords : chord spans in seconds; each sounds its voicing as a soft pad.
+    duration : length of the audio in seconds (sound past it is cut, with a short fade).
+    """
+    out = np.zeros(round(duration * sample_rate), dtype=np.float32)
+    for notes, gain in ((melody, MELODY_GAIN), (accompaniment, ACCOMPANIMENT_GAIN)):
+        for pitch, start, end, velocity in notes:
+            if start < duration:
+                sound = _melody_tone(pitch, end - start, velocity, sample_rate)
+                _mix(out, sound, start, gain, sample_rate)
+    for span in chords:
         sound = _chord_tone(parse_chord(span.symbol).voicing(), span.end - span.start,
                             sample_rate)
         _mix(out, sound, span.start, CHORD_GAIN * 4, sample_rate)
@@ -95,3 +112,12 @@ def write_wav(target: Path | BinaryIO, samples: np.ndarray, sample_rate: int) ->
         handle.setsampwidth(2)
         handle.setframerate(sample_rate)
         handle.writeframes(pcm.tobytes())
+
+
+def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
+    """16-bit mono WAV file bytes of float samples in [-1, 1]."""
+    import io
+
+    buffer = io.BytesIO()
+    write_wav(buffer, samples, sample_rate)
+    return buffer.getvalue()
