@@ -1,0 +1,1 @@
+"""Music files made by the tests (no hand-edited binaries): see `badfiles`."""
