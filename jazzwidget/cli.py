@@ -1,4 +1,4 @@
-"""The `jazzwidget` command: demo, train, generate, inspect."""
+"""The `jazzwidget` command: demo, train, generate, inspect, evaluate."""
 
 from __future__ import annotations
 
@@ -39,11 +39,18 @@ def _progress_callback(epochs: int) -> Any:
 
 def _train(sources: Sequence[str] | None, epochs: int, melody: str | None = None,
            start_beat: float | None = None, end_beat: float | None = None) -> Any:
-    from jazzwidget import JazzModel, load_corpus
+    from jazzwidget import load_corpus
 
     corpus = load_corpus(sources or None, melody=melody, start_beat=start_beat,
                          end_beat=end_beat)
     print(corpus.describe().splitlines()[0], flush=True)
+    return _fit(corpus, epochs)
+
+
+def _fit(corpus: Any, epochs: int) -> Any:
+    """A model with the default settings, trained on ``corpus`` with one line per epoch."""
+    from jazzwidget import JazzModel
+
     model = JazzModel(corpus.vocab)
     started = time.perf_counter()
     model.fit(corpus, epochs=epochs, callbacks=[_progress_callback(epochs)])
@@ -109,6 +116,40 @@ def cmd_inspect(args: argparse.Namespace) -> None:
     print(corpus.describe())
 
 
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from jazzwidget import JazzModel, load_corpus
+    from jazzwidget.metrics import clip_report, format_report
+    from jazzwidget.model.baselines import baseline_scores
+
+    corpus = load_corpus(args.sources or None, melody=args.melody,
+                         start_beat=args.start_beat, end_beat=args.end_beat)
+    print(corpus.describe().splitlines()[0], flush=True)
+    if args.model:
+        model = JazzModel.load(args.model)
+        name = f"LSTM ({args.model})"
+    else:
+        print(f"no --model given: training one with the defaults ({args.epochs} epochs)")
+        model = _fit(corpus, args.epochs)
+        name = f"LSTM ({model.epochs_trained} epochs)"
+    scores = baseline_scores(corpus, model.vocab)
+    scores[name] = model.evaluate(corpus)
+    targets = scores[name]["targets"]
+    print(f"\nheld out: the last 10% of the values, {targets} targets in windows of 30 "
+          f"(as fit splits them)")
+    print(f"{'model':28} {'cross-entropy (nats/value)':>27} {'accuracy':>9} {'vs bigram':>10}")
+    bigram = scores["bigram"]["cross_entropy"]
+    for row, score in scores.items():
+        print(f"{row:28} {score['cross_entropy']:27.3f} {score['accuracy']:9.1%} "
+              f"{score['cross_entropy'] / bigram:9.2f}x")
+    clips = [model.generate(seconds=args.seconds, temperature=args.temperature, seed=seed)
+             for seed in range(args.seed, args.seed + args.clips)]
+    report = clip_report(clips, corpus)
+    print(f"\n{args.clips} clips of {args.seconds:g} s at temperature {args.temperature:g} vs "
+          f"{report['excerpts']} corpus excerpts of {report['excerpt_beats']:g} beats "
+          f"(overlapped area of Yang & Lerch's intra-/inter-set distances; 1 = alike)")
+    print(format_report(report))
+
+
 def _at_least(low: float, kind: type = float) -> Any:
     """An argparse type: a number of ``kind`` no smaller than ``low``."""
     def parse(text: str) -> Any:
@@ -168,6 +209,24 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--start-beat", type=float, default=None)
     inspect.add_argument("--end-beat", type=float, default=None)
     inspect.set_defaults(run=cmd_inspect)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="held-out cross-entropy vs unigram/bigram baselines, and the "
+                         "musical statistics of generated clips vs the corpus")
+    evaluate.add_argument("sources", nargs="*", help="music files or folders (default: built-in)")
+    evaluate.add_argument("--model", default=None,
+                          help="a .keras file saved by train (default: train one)")
+    evaluate.add_argument("--epochs", type=EPOCHS, default=100,
+                          help="training epochs without --model (100)")
+    evaluate.add_argument("--clips", type=EPOCHS, default=20, help="clips to generate (20)")
+    evaluate.add_argument("--seconds", type=POSITIVE, default=15.0, help="clip length (15)")
+    evaluate.add_argument("--temperature", type=_at_least(0.0), default=1.0,
+                          help="sampling temperature (1)")
+    evaluate.add_argument("--seed", type=int, default=0, help="first clip's seed (0)")
+    evaluate.add_argument("--melody", default=None)
+    evaluate.add_argument("--start-beat", type=float, default=None)
+    evaluate.add_argument("--end-beat", type=float, default=None)
+    evaluate.set_defaults(run=cmd_evaluate)
     return parser
 
 

@@ -37,6 +37,7 @@ from jazzwidget.metrics.features import (
 )
 from jazzwidget.metrics.melody import Melody, melodies, segments
 from jazzwidget.metrics.memorization import longest_copied_run
+from jazzwidget.metrics.report import clip_report, format_report
 from jazzwidget.metrics.sets import FEATURES, compare, copied_runs, features, pooled, profile
 
 __all__ = [
@@ -45,11 +46,13 @@ __all__ = [
     "VALUE_TYPES",
     "Melody",
     "chord_tone_share",
+    "clip_report",
     "compare",
     "compare_feature",
     "copied_runs",
     "empty_beat_rate",
     "features",
+    "format_report",
     "gaussian_kde",
     "groove_consistency",
     "inter_set_distances",

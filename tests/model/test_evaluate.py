@@ -39,3 +39,32 @@ def test_evaluate_refuses_a_corpus_it_cannot_read(builtin_corpus):
     with pytest.raises(ModelError, match="validation"):
         jazzwidget.JazzModel(builtin_corpus.vocab).evaluate(builtin_corpus, validation=0)
 
+
+
+def test_cli_evaluate_prints_all_three_and_the_clip_statistics(builtin_corpus, tmp_path,
+                                                               capsys):
+    import jazzwidget
+    from jazzwidget.cli import main
+
+    model = jazzwidget.JazzModel(builtin_corpus.vocab)
+    model.fit(builtin_corpus, epochs=2)
+    path = model.save(tmp_path / "m.keras")
+    assert main(["evaluate", "--model", str(path), "--clips", "3", "--seconds", "8"]) == 0
+    out = capsys.readouterr().out
+    expected = model.evaluate(builtin_corpus)["cross_entropy"]
+    lstm = next(line for line in out.splitlines() if line.startswith("LSTM"))
+    assert f"{expected:.3f}" in lstm
+    for row in ("uniform", "unigram", "bigram", "pitch_class_histogram",
+                "note_length_histogram", "chord-tone share", "longest run copied"):
+        assert row in out
+    assert "3 clips of 8 s" in out
+
+
+def test_cli_evaluate_reports_a_model_of_other_music(builtin_corpus, tmp_path, capsys):
+    import jazzwidget
+    from jazzwidget.cli import main
+
+    path = jazzwidget.JazzModel(builtin_corpus.vocab[:20]).save(tmp_path / "small.keras")
+    assert main(["evaluate", "--model", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("jazzwidget: error:") and "vocabulary" in err
