@@ -39,6 +39,7 @@ _LAZY = {
     "Progression": "jazzwidget.music.progression",
     "JazzModel": "jazzwidget.model.jazz_model",
     "GateTrace": "jazzwidget.model.trace",
+    "GateSnapshots": "jazzwidget.inspect.snapshots",
     "Player": "jazzwidget.widgets.player",
     "LivePlot": "jazzwidget.widgets.liveplot",
     "Trainer": "jazzwidget.widgets.trainer",

@@ -62,6 +62,7 @@ class GateSnapshots(keras.callbacks.Callback):
         self.snapshots: list[Snapshot] = []
         self.jazz_model: JazzModel | None = None
         self._first = 0  # the model's epochs before this fit
+        self._seen = 0  # epochs ended in this fit
         self._pending: tuple[int, LSTMWeights] | None = None  # the last epoch, if not taken
 
     def __repr__(self) -> str:
@@ -87,12 +88,15 @@ class GateSnapshots(keras.callbacks.Callback):
             raise InspectError("GateSnapshots needs its JazzModel: pass it to "
                                "JazzModel.fit(corpus, callbacks=[snapshots])")
         self._first = self.jazz_model.epochs_trained
+        self._seen = 0
         self._pending = None
         if self._first not in self.epochs:
             self._take(self._first, self._current_weights())
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
-        number = self._first + epoch + 1
+        # counted here: Keras' ``epoch`` starts at 0 in every fit unless given initial_epoch
+        self._seen += 1
+        number = self._first + self._seen
         weights = self._current_weights()
         if number % self.every == 0:
             self._take(number, weights)
