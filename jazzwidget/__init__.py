@@ -45,6 +45,7 @@ _LAZY = {
     "Trainer": "jazzwidget.widgets.trainer",
     "Generator": "jazzwidget.widgets.generator",
     "Studio": "jazzwidget.widgets.studio",
+    "GateInspector": "jazzwidget.widgets.inspector",
 }
 
 __all__ = [
