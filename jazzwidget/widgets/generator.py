@@ -67,9 +67,11 @@ class Generator(widgets.VBox):
                                     layout=widgets.Layout(width="160px"))
         self.new_seed = widgets.Checkbox(value=False, description="new random seed each time",
                                          indent=False, layout=widgets.Layout(width="220px"))
-        self.chords = widgets.Text(
+        # A text area that wraps, as wide as the widget: a 24-chord progression stays readable.
+        self.chords = widgets.Textarea(
             value=chords or "", description="chords", placeholder="Dm7 G7 | Cmaj7 | Cmaj7",
-            continuous_update=True, style=CONTROL_STYLE, layout=widgets.Layout(width="560px"))
+            continuous_update=True, rows=2, style=CONTROL_STYLE,
+            layout=widgets.Layout(width="100%"))
         self.generate_button = widgets.Button(description="Generate", icon="music",
                                               button_style="primary")
         self.status = widgets.HTML()
@@ -82,10 +84,11 @@ class Generator(widgets.VBox):
             children=[
                 widgets.HBox([self.seconds, self.tempo, self.temperature],
                              layout=widgets.Layout(flex_flow="row wrap")),
-                widgets.HBox([self.seed, self.new_seed, self.chords],
+                widgets.HBox([self.seed, self.new_seed],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+                self.chords,
                 widgets.HBox([self.generate_button, self.status],
-                             layout=widgets.Layout(align_items="center")),
+                             layout=widgets.Layout(align_items="center", flex_flow="row wrap")),
                 self.error_box,
                 self.player,
             ],

@@ -6,13 +6,17 @@ epoch's logs at a time, so the drawing and the throttling can be tested without 
 Points are buffered and appended in one ``batch_update`` at most ``max_rate`` times a second,
 however fast epochs come; ``flush()`` draws whatever is buffered (the callback calls it when
 training ends, so the last points always show). The figure is never cleared or redisplayed.
+
+The figure takes the width of its container (no fixed pixel width). Before the first point its
+axes show a sensible empty frame (epochs from 1, loss from 0, accuracy 0-100%) instead of
+plotly's -1..6; accuracy is shown in percent, as the Trainer's status writes it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from jazzwidget.widgets._plotly import figure_widget_class
@@ -23,6 +27,10 @@ if TYPE_CHECKING:
 ROWS = ("loss", "accuracy")
 SPLIT_COLORS = {"training": "#1f77b4", "validation": "#ff7f0e"}
 EXTRA_COLORS = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+BEST_COLOR = "#2ca02c"
+# The frame shown while there is nothing to plot (before training, after a reset).
+EMPTY_EPOCHS = (1, 10)
+EMPTY_LOSS = (0, 5)
 
 
 def classify(key: str) -> tuple[str, str, str] | None:
@@ -86,14 +94,18 @@ class LossFigure:
         ).layout
         layout.update(
             height=height,
+            autosize=True,  # the container's width, never a fixed one
             margin={"l": 50, "r": 20, "t": 40, "b": 40},
             template="plotly_white",
             legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.18},
-            uirevision="keep",  # user zoom survives updates
+            uirevision=0,  # user zoom survives updates; clear() bumps it to forget the zoom
         )
         layout.xaxis.title = "epoch"
         layout.xaxis2.title = "epoch"
+        layout.yaxis2.tickformat = ".0%"  # accuracy in percent, as the status writes it
+        self.best_epoch: int | None = None
         self.figure: go.FigureWidget = figure_widget_class()(layout=layout)
+        self._empty_axes()
 
     # ------------------------------------------------------------------ data
     def data(self) -> dict[str, list[float]]:
@@ -109,16 +121,19 @@ class LossFigure:
     def add(self, logs: Mapping[str, float]) -> None:
         """Record one epoch's logs; update the figure if the last update is old enough."""
         with self._lock:
-            self.epochs += 1
-            for key, value in logs.items():
-                if classify(key) is None:
-                    continue
-                series = self._data.setdefault(key, [])
-                # A key that first appears late (validation switched on) starts at this epoch.
-                series.extend([float("nan")] * (self.epochs - 1 - len(series)))
-                series.append(float(value))
+            self._record(logs)
             if self._clock() - self._last_flush >= self.min_interval:
                 self.flush()
+
+    def _record(self, logs: Mapping[str, float]) -> None:
+        self.epochs += 1
+        for key, value in logs.items():
+            if classify(key) is None:
+                continue
+            series = self._data.setdefault(key, [])
+            # A key that first appears late (validation switched on) starts at this epoch.
+            series.extend([float("nan")] * (self.epochs - 1 - len(series)))
+            series.append(float(value))
 
     def flush(self) -> None:
         """Draw every buffered point now (one ``batch_update``)."""
@@ -142,22 +157,75 @@ class LossFigure:
                 # (an explicit tickmode, since a property set back to None is not sent)
                 ticks = ({"tickmode": "linear", "tick0": 1, "dtick": 1} if self.epochs <= 10
                          else {"tickmode": "auto"})
-                self.figure.layout.xaxis.update(ticks)
-                self.figure.layout.xaxis2.update(ticks)
+                self.figure.layout.xaxis.update(ticks, autorange=True)
+                self.figure.layout.xaxis2.update(ticks, autorange=True)
+                self.figure.layout.yaxis.update(autorange=True)
+                self.figure.layout.yaxis2.update(autorange=True)
             self._last_flush = self._clock()
             self.updates += 1
 
     def clear(self) -> None:
-        """Forget every point (for a fresh start); the figure stays where it is displayed."""
+        """Forget every point and the best-epoch mark (for a fresh start): the axes go back to
+        the empty frame and a zoom the user made is forgotten. The figure stays where it is
+        displayed."""
         with self._lock:
             self._data.clear()
             self._drawn.clear()
             self.epochs = 0
+            self.best_epoch = None
             with self.figure.batch_update():
                 for trace in self.figure.data:
                     trace.x = ()
                     trace.y = ()
+                self.figure.layout.shapes = ()
+                self.figure.layout.annotations = self.figure.layout.annotations[:len(ROWS)]
+                self.figure.layout.uirevision = (self.figure.layout.uirevision or 0) + 1
+                self._empty_axes()
             self.updates += 1
+
+    def load(self, history: Mapping[str, Sequence[float]]) -> None:
+        """Show a whole history at once (a model loaded from a file): `clear`, then every
+        epoch of ``history`` (Keras log keys to one value per epoch), drawn in one update."""
+        with self._lock:
+            self.clear()
+            epochs = max((len(series) for series in history.values()), default=0)
+            for epoch in range(epochs):
+                self._record({key: series[epoch] for key, series in history.items()
+                              if epoch < len(series)})
+            self.flush()
+
+    def mark_best(self, epoch: int | None) -> None:
+        """Mark the best epoch (1-based) on both plots with a dotted line and a label; None
+        removes the mark."""
+        with self._lock:
+            self.best_epoch = epoch
+            titles = self.figure.layout.annotations[:len(ROWS)]  # the subplot titles
+            if epoch is None:
+                self.figure.layout.shapes = ()
+                self.figure.layout.annotations = titles
+                return
+            line = {"color": BEST_COLOR, "width": 1.5, "dash": "dot"}
+            with self.figure.batch_update():
+                self.figure.layout.shapes = [
+                    {"type": "line", "x0": epoch, "x1": epoch, "xref": axis,
+                     "y0": 0, "y1": 1, "yref": f"{yaxis} domain", "line": line}
+                    for axis, yaxis in (("x", "y"), ("x2", "y2"))
+                ]
+                self.figure.layout.annotations = [*titles, {
+                    "x": epoch, "xref": "x", "y": 1, "yref": "y domain", "yanchor": "bottom",
+                    "text": f"best epoch {epoch}", "showarrow": False,
+                    "font": {"color": BEST_COLOR, "size": 11},
+                }]
+            self.updates += 1
+
+    def _empty_axes(self) -> None:
+        """The frame shown with no points: epochs 1-10, loss from 0, accuracy 0-100%."""
+        layout = self.figure.layout
+        empty = {"autorange": False, "range": EMPTY_EPOCHS}
+        layout.xaxis.update(empty, tickmode="auto")
+        layout.xaxis2.update(empty, tickmode="auto")
+        layout.yaxis.update(autorange=False, range=EMPTY_LOSS)
+        layout.yaxis2.update(autorange=False, range=(0, 1))
 
     # ---------------------------------------------------------------- traces
     def _ensure_trace(self, key: str) -> None:
@@ -177,7 +245,8 @@ class LossFigure:
             line={"color": color, "dash": "solid" if split == "training" else "dash"},
             marker={"size": 4}, connectgaps=True,
             legendgroup=name, showlegend=not (standard and row == "accuracy"),
-            hovertemplate=f"{name} {metric}<br>epoch %{{x}}: %{{y:.4f}}<extra></extra>",
+            hovertemplate=(f"{name} {metric}<br>epoch %{{x}}: "
+                           f"%{{y:{'.1%' if row == 'accuracy' else '.4f'}}}<extra></extra>"),
             xaxis="x" if row == ROWS[0] else "x2", yaxis="y" if row == ROWS[0] else "y2",
         )
         self._traces[key] = len(self.figure.data) - 1
