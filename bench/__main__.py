@@ -14,6 +14,8 @@ Prints one table (figure, limit, ratio, verdict) and exits 1 if a figure breaks 
 4. The engine (bench/engine.py): a fresh model trained 100 epochs on the built-in corpus (graph
    tracing included; limit 60 s, training loss at least halved), and a 15 s clip generated with
    the numpy step against the same network stepped value by value through Keras.
+6. The inspect engine (bench/inspect_engine.py): tracing 600 steps x 64 units in numpy (limit
+   1 s), against the one-hot product per step, and unit ordering on that trace.
 
 Options: ``--epochs N`` (default 100), ``--chunks K`` (default 10, even), ``--quickstart-epochs``.
 """
@@ -28,7 +30,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import engine
+from bench import engine, inspect_engine
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -168,11 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     train_rows, train_ok, model = engine.train_figures(args.epochs)
     rows += [Row(*row) for row in train_rows]
     rows += [Row(*row) for row in engine.generation_figures(model)]
+    inspect_rows, inspect_ok = inspect_engine.model_figures(model)
+    rows += [Row(*row) for row in inspect_rows]
     print_table(rows)
     print(f"\n{steps}")
     print(f"(bench took {time.perf_counter() - started:.0f} s; Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs)")
-    return 0 if fit_ok and memory_ok and train_ok else 1
+    return 0 if fit_ok and memory_ok and train_ok and inspect_ok else 1
 
 
 if __name__ == "__main__":

@@ -11,8 +11,7 @@ from jazzwidget.errors import JazzwidgetError
 from jazzwidget.model.step import (
     Ablation,
     LSTMWeights,
-    lstm_step,
-    one_hot,
+    lstm_cell,
     output_probabilities,
     warm_up,
 )
@@ -38,15 +37,15 @@ def sample_ids(weights: LSTMWeights, beats: float, durations: np.ndarray, *,
     (as in the seed). ``durations[k]`` is the length in beats of value ``k``. ``ablation``
     clamps units in every step, the warm-up included.
     """
-    h, c, x = warm_up(weights, prime_ids, ablation)
+    h, c, xw = warm_up(weights, prime_ids, ablation)
     out: list[int] = []
     covered = 0.0
     while covered < beats - 1e-9:
-        *_, c, h = lstm_step(x, h, c, weights, ablation)
+        *_, c, h = lstm_cell(xw, h, c, weights, ablation)
         index = choose(output_probabilities(h, weights, temperature), temperature, rng)
         out.append(index)
         covered += durations[index]
-        x = one_hot(index, weights.vocab_size)
+        xw = weights.W[index]  # x @ W for the one-hot x of the value chosen
     return out
 
 

@@ -132,15 +132,17 @@ class Ablation:
         return spec if n_a is None else spec.check(n_a)
 
 
-def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
-              w: LSTMWeights, ablation: Ablation | None = None) -> tuple[np.ndarray, ...]:
-    """One LSTM step for input vector x (vocab,) from state (h_prev, c_prev), each (n_a,).
+def lstm_cell(xw: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, w: LSTMWeights,
+              ablation: Ablation | None = None) -> tuple[np.ndarray, ...]:
+    """One LSTM step from the input already projected, ``xw = x @ W`` (for a one-hot x, the
+    row ``W[k]``: sampling and tracing pass rows and skip the product), and the state
+    (h_prev, c_prev), each (n_a,).
 
     ``ablation`` clamps some units inside the step (see `Ablation`); None or no units leaves
     it the plain step. Returns the gates and the new state: (i, f, g, o, c, h).
     """
     n = w.n_a
-    z = x @ w.W + h_prev @ w.U + w.b
+    z = xw + h_prev @ w.U + w.b
     i = sigmoid(z[:n])
     f = sigmoid(z[n:2 * n])
     g = np.tanh(z[2 * n:3 * n])
@@ -152,6 +154,12 @@ def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
     if ablation:
         c, h = ablation.clamp_at("c", c), ablation.clamp_at("h", h)
     return i, f, g, o, c, h
+
+
+def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
+              w: LSTMWeights, ablation: Ablation | None = None) -> tuple[np.ndarray, ...]:
+    """One LSTM step for input vector x (vocab,): `lstm_cell` of ``x @ W``."""
+    return lstm_cell(x @ w.W, h_prev, c_prev, w, ablation)
 
 
 def output_probabilities(h: np.ndarray, w: LSTMWeights, temperature: float = 1.0) -> np.ndarray:
@@ -168,11 +176,12 @@ def one_hot(index: int, size: int) -> np.ndarray:
 
 def warm_up(w: LSTMWeights, prime_ids: Sequence[int] = (), ablation: Ablation | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The state after reading all but the last primer value, and the next input: the last
-    primer value, or all zeros with no primer (the seed's first input). Returns (h, c, x).
-    An ``ablation`` holds in the warm-up too (the lesioned network reads the primer)."""
+    """The state after reading all but the last primer value, and the next input projected,
+    ``x @ W``: the last primer value's row of W, or zeros with no primer (the seed's first
+    input is all zeros). Returns (h, c, xw). An ``ablation`` holds in the warm-up too (the
+    lesioned network reads the primer)."""
     h, c = np.zeros(w.n_a), np.zeros(w.n_a)
-    inputs = [one_hot(index, w.vocab_size) for index in prime_ids] or [np.zeros(w.vocab_size)]
-    for x in inputs[:-1]:
-        *_, c, h = lstm_step(x, h, c, w, ablation)
-    return h, c, inputs[-1]
+    rows = [w.W[index] for index in prime_ids] or [np.zeros(w.W.shape[1])]
+    for xw in rows[:-1]:
+        *_, c, h = lstm_cell(xw, h, c, w, ablation)
+    return h, c, rows[-1]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from jazzwidget.errors import ModelError
-from jazzwidget.model.step import Ablation, LSTMWeights, lstm_step, one_hot, warm_up
+from jazzwidget.model.step import Ablation, LSTMWeights, lstm_cell, warm_up
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.values import parse_value
 
@@ -78,12 +78,13 @@ def run_trace(weights: LSTMWeights, ids: Sequence[int], prime_ids: Sequence[int]
     """Replay the generation of ``ids`` (after ``prime_ids``) with the numpy LSTM, recording
     every gate and state of the step that chose each value (``ablation`` clamps units in
     every step, the warm-up included)."""
-    h, c, x = warm_up(weights, prime_ids, ablation)
+    h, c, xw = warm_up(weights, prime_ids, ablation)
+    # every step's input projected at once: row t is x_t @ W, x_t the value before step t
+    inputs = np.vstack([xw[None, :], weights.W[np.asarray(ids[:-1], dtype=np.intp)]])
     rows: dict[str, list[np.ndarray]] = {name: [] for name in GATES}
-    for index in ids:
-        gates = lstm_step(x, h, c, weights, ablation)
+    for xw in inputs[:len(ids)]:
+        gates = lstm_cell(xw, h, c, weights, ablation)
         *_, c, h = gates
-        x = one_hot(index, weights.vocab_size)
         for name, value in zip(GATES, gates, strict=True):
             rows[name].append(value)
     arrays = {name: np.array(rows[name], dtype=np.float32).reshape(len(ids), weights.n_a)

@@ -41,14 +41,14 @@ def test_tracing_a_generated_clip_reproduces_the_states_of_sampling(trained_mode
                                                                      monkeypatch):
     for ablate in (None, {"units": [3, 7, 50], "clamp": "output0"}):
         visited = []
-        step = sample.lstm_step
+        step = sample.lstm_cell
 
         def recording(*args, _step=step, _visited=visited):
             gates = _step(*args)
             _visited.append(gates)
             return gates
 
-        monkeypatch.setattr(sample, "lstm_step", recording)
+        monkeypatch.setattr(sample, "lstm_cell", recording)
         clip = trained_model.generate(**SAME, ablate=ablate)
         monkeypatch.undo()
         trace = trained_model.trace(clip, ablate=ablate)

@@ -1,5 +1,8 @@
 """Musical features per step, Pearson records, and the corpus trace (no TensorFlow)."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -178,3 +181,15 @@ def test_firing_spans_never_run_across_pieces():
                         **{n: h if n == "h" else np.zeros((6, 4)) for n in "ifgoch"})
     assert firing_spans(trace, [1]) == [(2, 3), (3, 5)]
     assert trace.locate(4) == (1, 1)
+
+
+def test_the_inspection_numbers_need_no_tensorflow():
+    code = ("import sys\n"
+            "import jazzwidget.inspect as ji\n"
+            "ji.unit_order, ji.find_units, ji.explain, ji.trace_corpus, ji.clip_features\n"
+            "import jazzwidget\n"
+            "jazzwidget.GateTrace\n"
+            "print(*[m for m in ('tensorflow', 'keras') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == []

@@ -73,14 +73,14 @@ def test_tracing_a_sampled_sequence_goes_through_the_states_sampling_went_throug
         weights, monkeypatch):
     for ablation in (None, Ablation((1, 6), "forget1")):
         visited: list[tuple[np.ndarray, np.ndarray]] = []
-        step = sample.lstm_step
+        step = sample.lstm_cell
 
         def recording(*args, _step=step, _visited=visited):
             gates = _step(*args)
             _visited.append((gates[4], gates[5]))
             return gates
 
-        monkeypatch.setattr(sample, "lstm_step", recording)
+        monkeypatch.setattr(sample, "lstm_cell", recording)
         durations = np.array([0.25, 0.5, 0.25, 0.25, 1.0, 0.5])
         ids = sample_ids(weights, 16, durations, temperature=1.0,
                          rng=np.random.default_rng(9), prime_ids=PRIME, ablation=ablation)
