@@ -126,3 +126,18 @@ def test_trace_values_times_in_beats_and_errors(weights):
         trace_values(weights, VOCAB, ["C,0.500", "P60,1.000"])
     with pytest.raises(ModelError, match="not one string"):
         trace_values(weights, VOCAB, "C,0.500")
+
+
+def test_rows_of_w_give_the_same_numbers_as_the_one_hot_product(weights):
+    from jazzwidget.model.step import lstm_step, one_hot
+
+    trace = run_trace(weights, IDS, PRIME)
+    h, c = np.zeros(N_A), np.zeros(N_A)
+    for index in PRIME[:-1]:
+        *_, c, h = lstm_step(one_hot(index, len(VOCAB)), h, c, weights)
+    x, states = one_hot(PRIME[-1], len(VOCAB)), []
+    for index in IDS:
+        *_, c, h = lstm_step(x, h, c, weights)
+        states.append(h)
+        x = one_hot(index, len(VOCAB))
+    assert np.array_equal(trace.h, np.array(states, dtype=np.float32))
