@@ -77,6 +77,8 @@ def unit_series(trace: Trace, gates: Iterable[str] = DEFAULT_GATES) -> np.ndarra
     """Each unit's traces over the gates, standardized and laid end to end: (n_a, gates*steps)
     rows of mean 0 and norm 1 (a constant unit is a row of zeros)."""
     names = check_gates(gates)
+    if trace.steps == 0:
+        return np.zeros((trace.n_a, 0))
     parts = []
     for name in names:
         values = bounded(trace, name).T  # (n_a, steps)

@@ -117,3 +117,15 @@ def test_firing_spans_where_all_units_are_on():
         firing_spans(trace, [3])
     with pytest.raises(InspectError, match="no units"):
         firing_spans(trace, [])
+
+
+@pytest.mark.parametrize("n_a, steps", [(1, 5), (2, 3), (8, 40), (256, 30), (5, 0)])
+def test_every_order_is_a_permutation_for_any_size(n_a, steps):
+    rng = np.random.default_rng(n_a)
+    gates = {name: rng.uniform(size=(steps, n_a)) for name in "ifgoch"}
+    trace = make_trace(**gates)
+    for by in ("index", "mean", "variance", "saturation", "similarity"):
+        order = unit_order(trace, by, gates="ifgoch")
+        assert sorted(order.tolist()) == list(range(n_a)), by
+        assert order.dtype.kind == "i"
+        assert unit_order(trace, by, "ifgoch", top_k=3).tolist() == order[:3].tolist()
