@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,13 @@ from jazzwidget.model.network import (
     build_network,
     compile_network,
     load_network,
+    network_dropout,
     save_network,
 )
 from jazzwidget.model.sample import generate
 from jazzwidget.model.step import Ablation, LSTMWeights
 from jazzwidget.model.trace import GateTrace, trace_values
+from jazzwidget.model.training import train
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.corpus import TX, Corpus
 from jazzwidget.music.progression import Progression
@@ -26,6 +29,16 @@ from jazzwidget.music.values import ENCODINGS
 
 FORMAT_VERSION = 1
 DEFAULT_PROGRESSION = "F7 | Bb7 | F7 | F7 | Bb7 | Bb7 | F7 | F7 | Gm7 | C7 | F7 | C7"
+# Chosen by measurement on the built-in corpus (README "Does it learn?").
+DEFAULT_DROPOUT = 0.3
+DEFAULT_PATIENCE = 10
+
+
+def _checked_dropout(dropout: float) -> float:
+    if not 0 <= dropout < 1:
+        raise ModelError(f"dropout {dropout} is out of range: use 0 (off) up to below 1, "
+                         f"e.g. {DEFAULT_DROPOUT}")
+    return float(dropout)
 
 
 class JazzModel:
@@ -37,12 +50,27 @@ class JazzModel:
     n_a : hidden units (64 in the seed).
     encoding : "grammar" or "pitch", as the corpus was encoded.
     learning_rate : Adam's starting rate (it decays as in the seed).
+    dropout : the rate of dropout on the LSTM's input and output while training (0 turns it
+        off; default chosen by measurement); inference is unaffected. Default for a given
+        ``network``: the rate it was built with.
+    seed : fixes the initial weights, the dropout masks and (unless `fit` gets its own seed)
+        the order windows are shuffled in; the same corpus, seed and settings give the same
+        model and the same clips. None: different every time.
     network : an existing Keras network of the right shape (`load` passes the one it read);
         default a fresh one.
+
+    Attributes
+    ----------
+    history : figures per epoch (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``), one
+        entry per epoch in every series, over every `fit`.
+    best_epoch : the epoch (1-based, over the whole history) whose weights the last `fit`
+        kept because its validation loss was the lowest; None when that fit kept the last.
+    training : True while `fit` runs (then `weights` is the copy made at the last epoch end).
     """
 
     def __init__(self, vocab: Sequence[str], n_a: int = 64, *, encoding: str = "grammar",
-                 learning_rate: float = 0.01, network: Any = None) -> None:
+                 learning_rate: float = 0.01, dropout: float | None = None,
+                 seed: int | None = None, network: Any = None) -> None:
         if len(vocab) < 2:
             raise CorpusError("the vocabulary needs at least two values: load more music")
         if list(vocab) != sorted(vocab):
@@ -58,10 +86,20 @@ class JazzModel:
         self.corpus_values: list[str] = []
         self.progression_text = DEFAULT_PROGRESSION
         self.tempo = 130.0
-        self.keras_model = network if network is not None else build_network(
-            len(self.vocab), self.n_a)
-        compile_network(self.keras_model, learning_rate)
+        self.seed = seed
+        self.best_epoch: int | None = None
+        self.training = False
+        self._lock = threading.Lock()  # guards _weights, the copy that other threads read
         self._weights: LSTMWeights | None = None
+        if network is None:
+            self._dropout = _checked_dropout(DEFAULT_DROPOUT if dropout is None else dropout)
+            network = build_network(len(self.vocab), self.n_a, self._dropout, seed=seed)
+        else:
+            self._dropout = network_dropout(network)
+        self.keras_model = network
+        compile_network(self.keras_model, learning_rate)
+        if dropout is not None:
+            self.dropout = dropout
 
     def __repr__(self) -> str:
         epochs = len(self.history.get("loss", []))
@@ -72,11 +110,41 @@ class JazzModel:
         return len(self.history.get("loss", []))
 
     @property
+    def dropout(self) -> float:
+        """The training-time dropout rate; setting it rebuilds the network with the same
+        weights (Adam's state starts over, as with a new learning rate)."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, value: float) -> None:
+        value = _checked_dropout(value)
+        if value == self._dropout:
+            return
+        if self.training:
+            raise TrainingError("training is running: change dropout after it stops "
+                                "(click Stop, or call model.stop())")
+        network = build_network(len(self.vocab), self.n_a, value, seed=self.seed)
+        network.set_weights(self.keras_model.get_weights())
+        compile_network(network, self.learning_rate)
+        self.keras_model, self._dropout = network, value
+
+    @property
     def weights(self) -> LSTMWeights:
-        """The current weights as numpy arrays (refreshed after each fit)."""
-        if self._weights is None:
-            self._weights = LSTMWeights.from_keras(self.keras_model.get_weights())
-        return self._weights
+        """The current weights as numpy arrays.
+
+        While `fit` runs (in another thread) this is the copy made at the end of the last whole
+        epoch, never a half-updated set; after it, the weights `fit` kept.
+        """
+        with self._lock:
+            if self._weights is None:
+                self._weights = LSTMWeights.from_keras(self.keras_model.get_weights())
+            return self._weights
+
+    def _snapshot(self) -> None:
+        """Copy the network's weights for `weights` (called from the training thread)."""
+        snapshot = LSTMWeights.from_keras(self.keras_model.get_weights())
+        with self._lock:
+            self._weights = snapshot
 
     # ------------------------------------------------------------------ training
     def _one_hot(self, ids: np.ndarray) -> np.ndarray:
@@ -84,17 +152,52 @@ class JazzModel:
 
     def fit(self, corpus: Corpus, epochs: int = 100, *, batch_size: int = 64,
             validation: float = 0.1, learning_rate: float | None = None,
+            early_stopping: int | None = DEFAULT_PATIENCE, seed: int | None = None,
             callbacks: Sequence[Any] | None = None, verbose: int = 0) -> Any:
         """Train on windows of the corpus (teacher forcing, y[t] = x[t + 1]).
 
-        Calling fit again continues from the current weights. ``learning_rate`` recompiles
-        with a new schedule (Adam's state starts over). Returns Keras' History; ``self.history``
-        accumulates every call's figures.
+        Parameters
+        ----------
+        corpus : the music; its last ``validation`` share is held out.
+        epochs : the most epochs to train (fewer when ``early_stopping`` stops it).
+        batch_size : windows per gradient step.
+        validation : share of the corpus held out (0 to 0.5).
+        learning_rate : recompiles with a new schedule (Adam's state starts over).
+        early_stopping : keep the best epoch: stop after this many epochs without a lower
+            validation loss and restore the weights of the epoch with the lowest one
+            (`best_epoch`). None trains every epoch and keeps the last weights, so that the
+            rising validation curve of memorization shows.
+        seed : the order windows are shuffled in; default derived from the model's ``seed``.
+        callbacks : Keras callbacks (`LivePlot`, EarlyStopping, ...), called as Keras' ``fit``
+            calls them; ``model.stop()`` or ``stop_training`` stops after the current batch.
+        verbose : 1 shows Keras' progress bar.
+
+        Returns
+        -------
+        Keras' History of this call; ``self.history`` accumulates every call's figures.
+
+        Raises
+        ------
+        TrainingError
+            When the loss becomes NaN or a callback raises: training stops, the weights of the
+            last whole epoch are kept and the original exception is chained (``__cause__``).
+            A KeyboardInterrupt also leaves the weights of the last whole epoch.
+
+        Calling fit again continues from the current weights.
         """
         if corpus.encoding != self.encoding:
             raise ModelError(f"this model reads {self.encoding} values but the corpus is "
                              f"{corpus.encoding}-encoded: load the corpus with "
                              f"encoding={self.encoding!r}")
+        if int(epochs) < 1 or int(batch_size) < 1:
+            raise ModelError(f"epochs ({epochs}) and batch_size ({batch_size}) must be at "
+                             f"least 1")
+        if early_stopping is not None and int(early_stopping) < 1:
+            raise ModelError(f"early_stopping={early_stopping}: give a patience of at least "
+                             f"1 epoch, or None to keep the last epoch")
+        if self.training:
+            raise TrainingError("this model is already training: wait for it to finish or "
+                                "stop it (model.stop())")
         try:
             windows = corpus.windows(TX, validation, self.vocab)
         except CorpusError as error:
@@ -102,30 +205,44 @@ class JazzModel:
         if learning_rate is not None and learning_rate != self.learning_rate:
             self.learning_rate = learning_rate
             compile_network(self.keras_model, learning_rate)
-        validation_data = None
-        if len(windows.x_val):
-            validation_data = (self._one_hot(windows.x_val), windows.y_val)
         for callback in callbacks or []:  # callbacks that read this model (GateSnapshots)
             getattr(callback, "bind", lambda model: None)(self)
-        self._weights = None
+        if seed is None and self.seed is not None:
+            seed = self.seed * 100_003 + self.epochs_trained
+        before = self.epochs_trained
+
+        def on_epoch(done: int, logs: dict[str, float]) -> None:
+            for key in {*self.history, *logs}:
+                series = self.history.setdefault(key, [math.nan] * (before + done - 1))
+                series.append(float(logs.get(key, math.nan)))
+            if done == 1:
+                self.corpus_values = list(corpus.values)
+                self.progression_text = corpus.progression.text()
+                self.tempo = float(corpus.tempo)
+            self._snapshot()
+
+        self._snapshot()
+        self.training = True
         try:
-            result = self.keras_model.fit(
-                self._one_hot(windows.x_train), windows.y_train, epochs=epochs,
-                batch_size=batch_size, validation_data=validation_data, shuffle=True,
-                callbacks=list(callbacks or []), verbose=verbose)
+            result = train(self.keras_model, len(self.vocab), windows.x_train, windows.y_train,
+                           windows.x_val, windows.y_val, epochs=int(epochs),
+                           batch_size=int(batch_size), rng=np.random.default_rng(seed),
+                           callbacks=list(callbacks or []), verbose=verbose,
+                           patience=early_stopping, on_epoch=on_epoch, first_epoch=before)
+        except (TrainingError, KeyboardInterrupt):
+            raise
         except Exception as error:
             raise TrainingError(f"training failed: {error}") from error
         finally:
-            self._weights = None
-        # One entry per epoch in every series: a fit without validation pads val_* with NaN.
-        before, ran = self.epochs_trained, len(result.history.get("loss", []))
-        for key in {*self.history, *result.history}:
-            series = self.history.setdefault(key, [math.nan] * before)
-            series.extend(float(v) for v in result.history.get(key, [math.nan] * ran))
-        self.corpus_values = list(corpus.values)
-        self.progression_text = corpus.progression.text()
-        self.tempo = float(corpus.tempo)
-        return result
+            self.training = False
+            self._snapshot()
+        if result.best_epoch is None:
+            self.best_epoch = None
+        elif result.best_epoch > 0:
+            self.best_epoch = before + result.best_epoch
+        elif self.best_epoch is None:  # the weights it started from stayed best
+            self.best_epoch = before
+        return result.history
 
     def stop(self) -> None:
         """Ask a running fit to stop after the current batch (weights so far are kept)."""
@@ -221,6 +338,7 @@ class JazzModel:
         metadata = {
             "format": FORMAT_VERSION, "vocab": self.vocab, "n_a": self.n_a,
             "encoding": self.encoding, "learning_rate": self.learning_rate,
+            "dropout": self.dropout, "seed": self.seed, "best_epoch": self.best_epoch,
             "history": self.history, "corpus_values": self.corpus_values,
             "progression": self.progression_text, "tempo": self.tempo,
         }
@@ -242,3 +360,4 @@ class JazzModel:
         model.progression_text = meta.get("progression", DEFAULT_PROGRESSION)
         model.tempo = float(meta.get("tempo", 130.0))
         return model
+        model.best_epoch, model.seed = meta.get("best_epoch"), meta.get("seed")

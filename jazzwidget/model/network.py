@@ -55,13 +55,38 @@ def keras_module() -> Any:
     return keras
 
 
-def build_network(vocab_size: int, n_a: int = 64) -> Any:
-    """LSTM(n_a, return_sequences=True) -> Dense(vocab_size, softmax), inputs one-hot values."""
+DROPOUT_LAYERS = ("input_dropout", "output_dropout")  # the layers that `dropout` sets
+
+
+def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
+                  seed: int | None = None) -> Any:
+    """Dropout -> LSTM(n_a, return_sequences=True) -> Dropout -> Dense(vocab_size, softmax).
+
+    The inputs are one-hot values. ``dropout`` is the rate of both dropout layers (on the
+    LSTM's input and on its output), active in training only: at inference the network is the
+    seed's LSTM and softmax, and its weights are the same five arrays. ``seed`` fixes the
+    initial weights and the dropout masks.
+    """
+    seeds = [None] * 5 if seed is None else [seed * 5 + k for k in range(5)]
     keras = keras_module()
     inputs = keras.Input(shape=(None, vocab_size), name="values")
-    states = keras.layers.LSTM(n_a, return_sequences=True, name="lstm")(inputs)
-    outputs = keras.layers.Dense(vocab_size, activation="softmax", name="next_value")(states)
+    x = keras.layers.Dropout(dropout, seed=seeds[0], name="input_dropout")(inputs)
+    x = keras.layers.LSTM(
+        n_a, return_sequences=True, name="lstm",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds[1]),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seeds[2]))(x)
+    x = keras.layers.Dropout(dropout, seed=seeds[3], name="output_dropout")(x)
+    outputs = keras.layers.Dense(
+        vocab_size, activation="softmax", name="next_value",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds[4]))(x)
     return keras.Model(inputs, outputs, name="jazz_lstm")
+
+def network_dropout(network: Any) -> float:
+    """The dropout rate of a network from `build_network` (0 for one saved without dropout)."""
+    rates = [network.get_layer(name).rate for name in DROPOUT_LAYERS
+             if name in {layer.name for layer in network.layers}]
+    return float(max(rates, default=0.0))
+
 
 
 def compile_network(network: Any, learning_rate: float = 0.01, decay: float = 0.01) -> None:

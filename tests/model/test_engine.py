@@ -112,14 +112,14 @@ def test_temperature_zero_takes_the_argmax_at_every_step(trained_model):
 def test_tracing_a_generated_clip_replays_the_states_sampling_went_through(
         trained_model, monkeypatch):
     visited = []
-    step = sampling.lstm_step
+    step = sampling.lstm_cell
 
     def recording(*args, **kwargs):
         gates = step(*args, **kwargs)
         visited.append(gates[5])
         return gates
 
-    monkeypatch.setattr(sampling, "lstm_step", recording)
+    monkeypatch.setattr(sampling, "lstm_cell", recording)
     clip = trained_model.generate(seconds=8, seed=9, temperature=1.0)
     monkeypatch.undo()
     trace = trained_model.trace(clip)
