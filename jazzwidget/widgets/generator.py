@@ -1,7 +1,8 @@
 """`Generator`: let a trained JazzModel improvise, and play what it made.
 
 Length, tempo, temperature, random seed and a chord progression go in; a `Clip` comes out into
-a `Player`. The progression is checked as it is typed; errors show inline.
+a `Player`, and a `QualityView` below compares it with the music the model learned from. The
+progression is checked as it is typed; errors show inline.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from jazzwidget.music.clip import Clip
 from jazzwidget.music.harmony import parse_progression
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets.player import Player
+from jazzwidget.widgets.quality import QualityView
 
 if TYPE_CHECKING:
     from jazzwidget.model.jazz_model import JazzModel
+    from jazzwidget.music.corpus import Corpus
 
 CONTROL_STYLE = {"description_width": "initial"}
 EMPTY_TITLE = "Press Generate to improvise a clip"
@@ -36,6 +39,8 @@ class Generator(widgets.VBox):
         model is set (``generator.model = model``).
     seconds, tempo, temperature, seed : initial values of the controls.
     chords : initial progression (default: the model's, from its training corpus).
+    corpus : the music the Quality view compares clips with (default: the model's training
+        values, realized over its progression).
 
     Attributes
     ----------
@@ -45,6 +50,8 @@ class Generator(widgets.VBox):
         The last clip generated.
     player : Player
         Plays ``clip``.
+    quality : QualityView
+        ``clip`` against the corpus, updated after each Generate.
     """
 
     model = traitlets.Any(None)
@@ -52,7 +59,7 @@ class Generator(widgets.VBox):
 
     def __init__(self, model: JazzModel | None = None, *, seconds: float = 15.0,
                  tempo: float = 130, temperature: float = 1.0, seed: int = 1,
-                 chords: str | None = None) -> None:
+                 chords: str | None = None, corpus: Corpus | None = None) -> None:
         self.seconds = widgets.FloatSlider(
             value=seconds, min=2, max=60, step=1, description="seconds", readout_format=".0f",
             style=CONTROL_STYLE, layout=widgets.Layout(width="280px"))
@@ -77,6 +84,8 @@ class Generator(widgets.VBox):
         self.status = widgets.HTML()
         self.error_box = ErrorBox()
         self.player = Player(Clip([], [], float(tempo), 0.0), title=EMPTY_TITLE)
+        self.corpus = corpus
+        self.quality = QualityView()
 
         self.chords.observe(self._on_chords, names="value")
         self.generate_button.on_click(self._on_generate_click)
@@ -91,6 +100,7 @@ class Generator(widgets.VBox):
                              layout=widgets.Layout(align_items="center", flex_flow="row wrap")),
                 self.error_box,
                 self.player,
+                self.quality,
             ],
             model=model,
         )
@@ -117,6 +127,8 @@ class Generator(widgets.VBox):
                 temperature=float(self.temperature.value), seed=int(self.seed.value),
                 chords=chords)
             self.player.clip = clip
+            self.quality.set_reference(self.corpus if self.corpus is not None else self.model)
+            self.quality.show(clip)
         except Exception as error:
             self.error_box.show(error)
             raise

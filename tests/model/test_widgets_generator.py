@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from jazzwidget.errors import ChordError, ModelError
@@ -71,3 +72,28 @@ def test_without_a_model_generate_is_disabled_until_one_is_set(trained_model):
     assert not generator.generate_button.disabled
     assert generator.chords.value == trained_model.progression_text
     assert generator.generate().notes
+
+
+def test_each_generate_updates_the_quality_view(generator, trained_model, builtin_corpus):
+    from jazzwidget import metrics
+
+    assert generator.quality in generator.children and generator.quality.last is None
+    clip = generator.generate()
+    expected = metrics.profile(clip)
+    np.testing.assert_allclose(generator.quality.figure.data[0].y,
+                               expected["pitch_class_histogram"])
+    # The reference is the model's training music: its value types are the corpus's exactly.
+    corpus_types = generator.quality.figure.data[5].y
+    assert list(corpus_types) == pytest.approx(list(metrics.value_types(
+        metrics.Melody.from_notes([], values=trained_model.corpus_values)).values()))
+    run = metrics.longest_copied_run(clip.values, trained_model.corpus_values)
+    assert generator.quality.last["copied_run"] == run
+    assert f"<b>{run}</b> values" in generator.quality.summary.value
+    generator.seed.value = 11
+    other = generator.generate()
+    assert list(generator.quality.figure.data[0].y) == pytest.approx(
+        list(metrics.profile(other)["pitch_class_histogram"]))
+    with_corpus = Generator(trained_model, seconds=8, corpus=builtin_corpus)
+    with_corpus.generate()
+    assert list(with_corpus.quality.figure.data[1].y) == pytest.approx(
+        list(metrics.profile(builtin_corpus)["pitch_class_histogram"]))
