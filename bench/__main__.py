@@ -12,12 +12,16 @@ Prints one table (figure, limit, ratio, verdict) and exits 1 if a figure breaks 
 3. The first FigureWidget's cost in a fresh process, plain and with jazzwidget's lazy
    ``rfc3987_syntax`` (see ``jazzwidget/widgets/_plotly.py``).
 4. The engine (bench/engine.py): a fresh model trained 100 epochs on the built-in corpus (graph
-   tracing included; limit 60 s, training loss at least halved), and a 15 s clip generated with
-   the numpy step against the same network stepped value by value through Keras.
+   tracing included; limit 60 s, training loss at least halved).
 6. The inspect engine (bench/inspect_engine.py): tracing 600 steps x 64 units in numpy (limit
    1 s), against the one-hot product per step, and unit ordering on that trace.
 5. Training speed (bench/training.py): our loop against a Keras 3 port of the seed's design on
    the seed's windows, and against Keras' own ``fit`` on the built-in corpus, side by side.
+7. The engine's trained model (bench/generation.py): generation against the seed's unrolled
+   Keras inference model, cold and warm; held-out cross-entropy against uniform, unigram and
+   bigram baselines; 20 clips at temperature 1 against the corpus (overlapped areas, longest
+   copied run).
+   Every figure also goes to bench/results.json.
 
 Options: ``--epochs N`` (default 100), ``--chunks K`` (default 10, even), ``--quickstart-epochs``.
 """
@@ -32,7 +36,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import engine, inspect_engine, training
+from bench import engine, generation, inspect_engine, training
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -141,6 +145,13 @@ def first_figure() -> list[Row]:
     ]
 
 
+def jazzwidget_corpus():
+    """The built-in corpus, which the engine's model was trained on."""
+    import jazzwidget
+
+    return jazzwidget.load_corpus()
+
+
 def print_table(rows: list[Row]) -> None:
     header = Row("figure", "value", "limit", "ratio")
     widths = [max(len(getattr(r, f)) for r in [header, *rows]) for f in ("name", "value",
@@ -173,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     rows += fit_rows + memory_rows
     train_rows, train_ok, model = engine.train_figures(args.epochs)
     rows += [Row(*row) for row in train_rows]
-    rows += [Row(*row) for row in engine.generation_figures(model)]
+    generation_rows, generation_ok = generation.figures(model, jazzwidget_corpus())
+    rows += [Row(*row) for row in generation_rows]
     inspect_rows, inspect_ok = inspect_engine.model_figures(model)
     rows += [Row(*row) for row in inspect_rows]
     training_rows, training_ok = training.training_figures(args.epochs)
@@ -182,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{steps}")
     print(f"(bench took {time.perf_counter() - started:.0f} s; Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs)")
-    return 0 if fit_ok and memory_ok and train_ok and training_ok and inspect_ok else 1
+    return 0 if (fit_ok and memory_ok and train_ok and training_ok and inspect_ok
+                 and generation_ok) else 1
 
 
 if __name__ == "__main__":
