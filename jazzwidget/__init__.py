@@ -44,6 +44,7 @@ _LAZY = {
     "LivePlot": "jazzwidget.widgets.liveplot",
     "Trainer": "jazzwidget.widgets.trainer",
     "Generator": "jazzwidget.widgets.generator",
+    "QualityView": "jazzwidget.widgets.quality",
     "Studio": "jazzwidget.widgets.studio",
     "GateInspector": "jazzwidget.widgets.inspector",
 }
