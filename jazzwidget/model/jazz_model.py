@@ -347,17 +347,28 @@ class JazzModel:
 
     @classmethod
     def load(cls, path: str | Path) -> JazzModel:
-        """Load a model saved by `save` (Keras safe mode)."""
-        network, meta = load_network(Path(path))
-        vocab = meta.get("vocab", [])
-        if network.output_shape[-1] != len(vocab) or network.input_shape[-1] != len(vocab):
-            raise ModelError(f"{path}: the network has {network.output_shape[-1]} outputs but "
-                             f"the file's vocabulary has {len(vocab)} values: save it again")
+        """Load a model saved by `save`.
+
+        Raises
+        ------
+        ModelError : the file is missing, not a jazzwidget model, cut short or damaged, written
+            by a newer jazzwidget, or holds a layer or code that a jazzwidget model never has
+            (nothing in the file runs: Keras' safe mode, and only our layers are accepted).
+        """
+        network, meta = load_network(Path(path), FORMAT_VERSION)
+        vocab = meta["vocab"]
+        units = [layer.units for layer in network.layers if type(layer).__name__ == "LSTM"]
+        if (network.output_shape[-1] != len(vocab) or network.input_shape[-1] != len(vocab)
+                or units != [meta["n_a"]]):
+            raise ModelError(f"the model file {Path(path).name!r} is damaged: its network "
+                             f"({network.output_shape[-1]} outputs, LSTM units {units}) does not "
+                             f"fit its vocabulary of {len(vocab)} values and n_a = "
+                             f"{meta['n_a']}; save the model again or train a new one")
         model = cls(vocab, int(meta["n_a"]), encoding=meta["encoding"],
-                    learning_rate=float(meta["learning_rate"]), network=network)
+                    learning_rate=float(meta.get("learning_rate", 0.01)), network=network)
         model.history = {k: list(v) for k, v in meta.get("history", {}).items()}
         model.corpus_values = list(meta.get("corpus_values", []))
         model.progression_text = meta.get("progression", DEFAULT_PROGRESSION)
         model.tempo = float(meta.get("tempo", 130.0))
-        return model
         model.best_epoch, model.seed = meta.get("best_epoch"), meta.get("seed")
+        return model

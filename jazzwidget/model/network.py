@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jazzwidget.errors import ModelError
-
-METADATA_NAME = "jazzwidget.json"  # our entry inside the .keras zip, beside Keras' own files
+from jazzwidget.model.modelfile import METADATA_NAME, read_model_file
 
 
 @contextlib.contextmanager
@@ -67,8 +66,8 @@ def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
     seed's LSTM and softmax, and its weights are the same five arrays. ``seed`` fixes the
     initial weights and the dropout masks.
     """
-    seeds = [None] * 5 if seed is None else [seed * 5 + k for k in range(5)]
     keras = keras_module()
+    seeds = [None] * 5 if seed is None else [seed * 5 + k for k in range(5)]
     inputs = keras.Input(shape=(None, vocab_size), name="values")
     x = keras.layers.Dropout(dropout, seed=seeds[0], name="input_dropout")(inputs)
     x = keras.layers.LSTM(
@@ -81,12 +80,12 @@ def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds[4]))(x)
     return keras.Model(inputs, outputs, name="jazz_lstm")
 
+
 def network_dropout(network: Any) -> float:
     """The dropout rate of a network from `build_network` (0 for one saved without dropout)."""
     rates = [network.get_layer(name).rate for name in DROPOUT_LAYERS
              if name in {layer.name for layer in network.layers}]
     return float(max(rates, default=0.0))
-
 
 
 def compile_network(network: Any, learning_rate: float = 0.01, decay: float = 0.01) -> None:
@@ -105,19 +104,21 @@ def save_network(network: Any, path: Path, metadata: dict[str, Any]) -> None:
         archive.writestr(METADATA_NAME, json.dumps(metadata))
 
 
-def load_network(path: Path) -> tuple[Any, dict[str, Any]]:
-    """Load a file written by `save_network` in Keras' safe mode; returns (network, metadata)."""
-    if not path.is_file():
-        raise ModelError(f"no model file at {path}: train one and save it with model.save(path)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            metadata = json.loads(archive.read(METADATA_NAME))
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
-        raise ModelError(f"{path} is not a jazzwidget model file (a .keras file saved by "
-                         f"JazzModel.save): {error}") from error
+def load_network(path: Path, format_version: int) -> tuple[Any, dict[str, Any]]:
+    """Load a file written by `save_network`; returns (network, metadata).
+
+    The file is checked first (`modelfile.read_model_file`: ours, whole, of a format up to
+    ``format_version``, only the layers `build_network` makes), then read by Keras in safe
+    mode: no code in the file runs.
+    """
+    metadata = read_model_file(path, format_version)
     keras = keras_module()
     try:
         network = keras.saving.load_model(path, safe_mode=True, compile=False)
-    except Exception as error:  # Keras raises many types here; all mean "unreadable"
-        raise ModelError(f"Keras could not load {path}: {error}") from error
+    # Keras raises many types for a damaged file (ValueError, OSError from h5py, KeyError,
+    # TypeError, ...); each means the file cannot be used. The cause stays chained.
+    except Exception as error:
+        raise ModelError(f"the model file {path.name!r} is damaged: Keras could not read it "
+                         f"({type(error).__name__}: {error}); save the model again with "
+                         "JazzModel.save, or train a new one") from error
     return network, metadata
