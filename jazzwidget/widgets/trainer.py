@@ -157,7 +157,7 @@ class Trainer(widgets.VBox):
             description="dropout", readout_format=".2f", style=CONTROL_STYLE,
             layout=widgets.Layout(width="260px"), disabled=not REGULARIZATION,
             tooltip="share of the LSTM's inputs and outputs dropped while training (fights "
-                    "memorization); a new model takes it")
+                    "memorization); the weights stay when it changes")
         self.keep_best = widgets.Checkbox(
             value=keep_best and REGULARIZATION, description="keep the best epoch", indent=False,
             disabled=not REGULARIZATION, layout=widgets.Layout(width="auto"),
@@ -471,12 +471,14 @@ class Trainer(widgets.VBox):
     def _on_dropout(self, change: dict[str, Any]) -> None:
         if self.running or change["new"] == getattr(self.model, "dropout", None):
             return
-        if self.model.epochs_trained == 0:
-            self._guard(self.reset)  # nothing to lose: the new model takes the new rate
-            return
-        self._note = (f"dropout {change['new']:.2f} applies to the next new model (Reset); "
-                      f"this one trains with {getattr(self.model, 'dropout', 0.0):.2f}")
-        self._show_idle()
+
+        def apply() -> None:
+            self.model.dropout = float(change["new"])  # the weights stay
+            if self.model.epochs_trained:
+                self._note = f"dropout {change['new']:.2f} from the next epoch on"
+            self._show_idle()
+
+        self._guard(apply)
 
 
 def unknown_values(model: JazzModel, corpus: Corpus) -> list[str]:

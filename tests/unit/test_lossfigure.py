@@ -158,3 +158,62 @@ def test_lossfigure_imports_neither_keras_nor_tensorflow_and_keeps_iri_checks():
     ).returncode == 0
     # With rfc3987-syntax installed, jsonschema still checks IRIs (the grammar loads on first use).
     assert out.stdout.split() == (["True", "False"] if has_rfc else ["True", "True"])
+
+
+def test_before_any_point_the_axes_show_epochs_from_1_and_loss_from_0():
+    layout = LossFigure().figure.layout
+    for axis in (layout.xaxis, layout.xaxis2):
+        assert axis.autorange is False and tuple(axis.range) == (1, 10)
+    assert layout.yaxis.autorange is False and tuple(layout.yaxis.range) == (0, 5)
+    assert tuple(layout.yaxis2.range) == (0, 1) and layout.yaxis2.tickformat == ".0%"
+    assert layout.width is None and layout.autosize  # the container's width
+
+
+def test_points_switch_the_axes_to_autorange_and_clear_brings_the_empty_frame_back():
+    plot = LossFigure()
+    for epoch in range(1, 40):
+        plot.add(logs(epoch))
+    plot.flush()
+    layout = plot.figure.layout
+    assert layout.xaxis.autorange is True and layout.yaxis.autorange is True
+    revision = layout.uirevision
+    plot.clear()
+    assert layout.xaxis.autorange is False and tuple(layout.xaxis.range) == (1, 10)
+    assert tuple(layout.yaxis.range) == (0, 5)
+    assert layout.uirevision != revision  # a zoom made before the reset is forgotten
+
+
+def test_accuracy_hover_is_in_percent():
+    plot = LossFigure()
+    plot.add(logs(1))
+    plot.flush()
+    accuracy = [t for t in plot.figure.data if t.xaxis == "x2"]
+    assert all("%{y:.1%}" in t.hovertemplate for t in accuracy)
+
+
+def test_the_best_epoch_is_marked_on_both_plots_and_cleared_with_them():
+    plot = LossFigure()
+    for epoch in range(1, 8):
+        plot.add(logs(epoch))
+    plot.flush()
+    plot.mark_best(5)
+    shapes = plot.figure.layout.shapes
+    assert [(s.x0, s.x1, s.xref) for s in shapes] == [(5, 5, "x"), (5, 5, "x2")]
+    labels = [a.text for a in plot.figure.layout.annotations]
+    assert labels == ["loss", "accuracy", "best epoch 5"]  # subplot titles stay
+    plot.mark_best(None)
+    assert plot.figure.layout.shapes == () and len(plot.figure.layout.annotations) == 2
+    plot.mark_best(3)
+    plot.clear()
+    assert plot.best_epoch is None and plot.figure.layout.shapes == ()
+    assert [a.text for a in plot.figure.layout.annotations] == ["loss", "accuracy"]
+
+
+def test_load_draws_a_whole_history_in_one_update():
+    plot = LossFigure()
+    before = plot.updates
+    plot.load({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 3.0, 3.2],
+               "accuracy": [0.1, 0.2, 0.3], "val_accuracy": [0.1, 0.1, 0.1]})
+    assert plot.epochs == 3
+    assert plot.drawn() == {"loss": 3, "val_loss": 3, "accuracy": 3, "val_accuracy": 3}
+    assert plot.updates - before == 2  # the clear, then one draw
