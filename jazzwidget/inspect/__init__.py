@@ -12,35 +12,24 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
+from jazzwidget.inspect.corpus import CorpusTrace, passage_clip, trace_corpus
+from jazzwidget.inspect.explain import Record, explain, explain_corpus
+from jazzwidget.inspect.features import FEATURES, clip_features
 from jazzwidget.inspect.hypothesis import UnitMatch, find_units, firing_mask, firing_spans
 from jazzwidget.inspect.ordering import ORDERS, unit_order, unit_scores
 
-_LAZY = {
-    "clip_features": "jazzwidget.inspect.features",
-    "FEATURES": "jazzwidget.inspect.features",
-    "explain": "jazzwidget.inspect.explain",
-    "explain_corpus": "jazzwidget.inspect.explain",
-    "CorpusTrace": "jazzwidget.inspect.corpus",
-    "trace_corpus": "jazzwidget.inspect.corpus",
-    "passage_clip": "jazzwidget.inspect.corpus",
-    "GateSnapshots": "jazzwidget.inspect.snapshots",
-    "Snapshot": "jazzwidget.inspect.snapshots",
-}
-
-__all__ = ["ORDERS", "UnitMatch", "find_units", "firing_mask", "firing_spans", "unit_order",
-           "unit_scores", *_LAZY]
+__all__ = ["FEATURES", "ORDERS", "CorpusTrace", "GateSnapshots", "Record", "Snapshot",
+           "UnitMatch", "clip_features", "explain", "explain_corpus", "find_units",
+           "firing_mask", "firing_spans", "passage_clip", "trace_corpus", "unit_order",
+           "unit_scores"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
+    """`GateSnapshots` and `Snapshot` import Keras, so they load on first use."""
+    if name in ("GateSnapshots", "Snapshot"):
+        from jazzwidget.inspect import snapshots
+
+        return getattr(snapshots, name)
     raise AttributeError(f"module 'jazzwidget.inspect' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
