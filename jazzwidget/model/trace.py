@@ -109,6 +109,10 @@ def trace_values(weights: LSTMWeights, vocab: Sequence[str],
     clip = clip_or_values if isinstance(clip_or_values, Clip) else None
     values = clip.values if clip is not None else list(clip_or_values)
     prime = clip.primed_with if clip is not None else []
+    if clip is not None and values and not all(values):
+        raise ModelError("this clip has no values (music read from a file, not generated): "
+                         "trace a generated clip, or a corpus passage "
+                         "(jazzwidget.inspect.passage_clip)")
     unknown = sorted({str(v) for v in [*values, *prime] if v not in index})
     if unknown:
         raise ModelError(f"{len(unknown)} value(s) are not in this model's vocabulary "

@@ -8,6 +8,7 @@ from jazzwidget.model import sample
 from jazzwidget.model.sample import generate, sample_ids
 from jazzwidget.model.step import Ablation, LSTMWeights, output_probabilities
 from jazzwidget.model.trace import run_trace, trace_values
+from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.progression import Progression
 
 VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
@@ -126,6 +127,9 @@ def test_trace_values_times_in_beats_and_errors(weights):
         trace_values(weights, VOCAB, ["C,0.500", "P60,1.000"])
     with pytest.raises(ModelError, match="not one string"):
         trace_values(weights, VOCAB, "C,0.500")
+    unlabelled = Clip([Step("", 0.0, 0.5, 60), Step("", 0.5, 1.0, None)], [], 120, 1.0)
+    with pytest.raises(ModelError, match=r"no values .* corpus passage"):
+        trace_values(weights, VOCAB, unlabelled)
 
 
 def test_rows_of_w_give_the_same_numbers_as_the_one_hot_product(weights):
