@@ -38,9 +38,12 @@ class Player(anywidget.AnyWidget):
 
     Parameters
     ----------
-    clip : a `Clip`, a `pretty_midi.PrettyMIDI` or the path of a MIDI file. For a file, the
-        non-drum track with most notes is the melody, the others are accompaniment, and text
-        events that read as chord symbols are the chords.
+    clip : a `Clip`, a `pretty_midi.PrettyMIDI` or the path of a MIDI, MusicXML or ABC file.
+        Files and PrettyMIDI objects are read as `jazzwidget.load_corpus` reads them
+        (`Clip.from_file`): the same melody track, chords and meter; the other pitched tracks
+        are accompaniment.
+    melody : the melody track of a file or PrettyMIDI, by name, index or ``"program:N"``
+        (default: the most melody-like track, as `load_corpus` chooses).
     title : shown above the piano roll (default: a summary of the music).
     filename : base name of the downloaded files (without extension).
 
@@ -61,8 +64,10 @@ class Player(anywidget.AnyWidget):
 
     Raises
     ------
-    MusicFileError : the path is missing, a folder or not a readable MIDI file, or the MIDI has
-        no notes (constructor and setter). A `Clip` without notes is accepted (silence).
+    MusicFileError : the path is missing, a folder, of another type or unreadable
+        (constructor and setter).
+    NoMelodyError : the file or PrettyMIDI has no pitched notes to play, or ``melody`` names no
+        usable track. A `Clip` without notes is accepted (silence).
 
     Examples
     --------
@@ -92,9 +97,10 @@ class Player(anywidget.AnyWidget):
     loop = traitlets.Bool(False).tag(sync=True)
     volume = traitlets.Float(0.8).tag(sync=True)
 
-    def __init__(self, clip: Clip | pretty_midi.PrettyMIDI | str | Path, *, title: str = "",
+    def __init__(self, clip: Clip | pretty_midi.PrettyMIDI | str | Path, *,
+                 melody: str | int | None = None, title: str = "",
                  filename: str = "jazzwidget-clip", **kwargs: Any) -> None:
-        music = load_music(clip)
+        music = load_music(clip, melody)
         super().__init__(filename=filename, **kwargs)
         self._music: PlayerMusic = music
         self._title = title
