@@ -1,4 +1,4 @@
-"""Generation, held-out cross-entropy and musical checks of a trained model.
+"""Generation, held-out cross-entropy and musical checks of a model trained with the defaults.
 
 1. **Generation speed** against the seed's way: a Keras 3 port of the exercise's
    ``music_inference_model`` (one shared ``LSTM(n_a, return_state=True)`` cell and ``Dense``
@@ -9,8 +9,10 @@
    a clip. Ty is the number of values our clip has, and the two must pick the same ids (the
    port is checked, not only timed). *Cold* is the first call, building and tracing included;
    *warm* the median of later calls.
-2. **Held-out cross-entropy** of the model against a uniform guess, a unigram and a bigram
-   on the same targets (`JazzModel.evaluate`, `jazzwidget.model.baselines`).
+2. **Held-out cross-entropy** of a model trained with every default (dropout, early
+   stopping) against a uniform guess, a unigram and a bigram on the same targets
+   (`JazzModel.evaluate`, `jazzwidget.model.baselines`); beside it the engine's model, trained
+   every epoch with early stopping off, whose rising validation loss is memorization.
 3. **Musical checks** at temperature 1: 20 clips of 15 s against corpus excerpts of the same
    length (`jazzwidget.metrics.clip_report`): overlapped area >= 0.7 for the pitch-class and
    note-length histograms; median longest copied run <= 8 values.
@@ -121,7 +123,10 @@ def speed(model: Any) -> tuple[list[tuple], dict[str, Any], bool]:
     return rows, figures, ok
 
 
-def held_out(model: Any, corpus: Any) -> tuple[list[tuple], dict[str, Any], bool]:
+def held_out(model: Any, corpus: Any, unstopped: Any = None
+             ) -> tuple[list[tuple], dict[str, Any], bool]:
+    """The model fit leaves with the defaults against the baselines (and, when given, a model
+    trained every epoch with early stopping off, the engine's)."""
     from jazzwidget.model.baselines import baseline_scores
 
     scores = baseline_scores(corpus, model.vocab)
@@ -129,18 +134,27 @@ def held_out(model: Any, corpus: Any) -> tuple[list[tuple], dict[str, Any], bool
     bigram = scores["bigram"]["cross_entropy"]
     ratio = scores["lstm"]["cross_entropy"] / bigram
     ok = ratio <= BIGRAM_TARGET
-    best = getattr(model, "best_epoch", None)
-    label = f"LSTM (best epoch {best} of {model.epochs_trained})" if best else \
-        f"LSTM ({model.epochs_trained} epochs)"
     rows = [(f"held-out cross-entropy, {name} (nats/value)",
              f"{score['cross_entropy']:.3f}", "", f"{score['cross_entropy'] / bigram:.2f}")
             for name, score in scores.items() if name != "lstm"]
-    rows.append((f"  {label}", f"{scores['lstm']['cross_entropy']:.3f}",
+    rows.append((f"  LSTM, defaults (best epoch {model.best_epoch} of "
+                 f"{model.epochs_trained})", f"{scores['lstm']['cross_entropy']:.3f}",
                  f"<= {BIGRAM_TARGET:.2f}x bigram", f"{ratio:.2f}", ok))
     rows.append(("  next-value accuracy, bigram / LSTM",
                  f"{scores['bigram']['accuracy']:.1%} / {scores['lstm']['accuracy']:.1%}"))
-    return rows, {"scores": scores, "lstm_vs_bigram": ratio, "best_epoch": best,
-                  "epochs_trained": model.epochs_trained}, ok
+    figures = {"scores": scores, "lstm_vs_bigram": ratio, "best_epoch": model.best_epoch,
+               "epochs_trained": model.epochs_trained, "dropout": model.dropout}
+    if unstopped is not None:
+        late = unstopped.evaluate(corpus)
+        val = unstopped.history["val_loss"]
+        low = int(np.nanargmin(val))
+        rows.append((f"  LSTM, early stopping off ({unstopped.epochs_trained} epochs)",
+                     f"{late['cross_entropy']:.3f}", "", f"{late['cross_entropy'] / bigram:.2f}"))
+        rows.append(("    its validation loss: lowest (epoch) -> last",
+                     f"{val[low]:.3f} ({low + 1}) -> {val[-1]:.3f}"))
+        figures["early_stopping_off"] = {**late, "epochs_trained": unstopped.epochs_trained,
+                                         "val_loss": val}
+    return rows, figures, ok
 
 
 def music(model: Any, corpus: Any, clips: int = 20) -> tuple[list[tuple], dict[str, Any], bool]:
@@ -174,15 +188,33 @@ def music(model: Any, corpus: Any, clips: int = 20) -> tuple[list[tuple], dict[s
         run <= COPIED_RUN_TARGET
 
 
-def figures(model: Any, corpus: Any) -> tuple[list[tuple], bool]:
-    """All three parts for a model trained with the defaults; records them in results.json."""
+def trained_with_defaults(corpus: Any, epochs: int = 100, seed: int = 0) -> Any:
+    """A fresh model fitted with every default (dropout, early stopping) on ``corpus``."""
+    import jazzwidget
+
+    model = jazzwidget.JazzModel(corpus.vocab, seed=seed)
+    model.fit(corpus, epochs=epochs)
+    return model
+
+
+def figures(corpus: Any, unstopped: Any = None, epochs: int = 100) -> tuple[list[tuple], bool]:
+    """All three parts for a model trained with the defaults; records them in results.json.
+
+    ``unstopped`` : a model of the same corpus trained every epoch (early stopping off), shown
+    beside it in the held-out rows.
+    """
     import subprocess
 
-    rows, ok = [], True
+    start = time.perf_counter()
+    model = trained_with_defaults(corpus, epochs)
+    seconds = time.perf_counter() - start
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, check=False).stdout.strip()
+    rows: list[tuple] = [(f"train with the defaults, up to {epochs} epochs (s)",
+                          f"{seconds:.1f}")]
+    ok = True
     for key, part in (("generation", lambda: speed(model)),
-                      ("held_out", lambda: held_out(model, corpus)),
+                      ("held_out", lambda: held_out(model, corpus, unstopped)),
                       ("music", lambda: music(model, corpus))):
         part_rows, part_figures, part_ok = part()
         record(key, {**part_figures, "commit": commit, "ok": part_ok})
