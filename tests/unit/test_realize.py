@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jazzwidget.music.clip import Clip
 from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.piece import MelodyEvent
 from jazzwidget.music.progression import Progression
@@ -63,6 +64,30 @@ def test_types_are_kept_inside_windows_when_possible():
     notes = realize(tokens, progression, seed=3)
     kinds = [parse_chord("C").pitch_type(n.pitch) for n in notes]
     assert kinds == ["C", "S", "A", "X"]
+    for token, before, note in zip(tokens[1:], notes[:-1], notes[1:], strict=True):
+        lower, upper = parse_value(token).window
+        assert lower <= note.pitch - before.pitch <= upper, (token, before.pitch, note.pitch)
+
+
+@settings(max_examples=60, deadline=None)
+@given(melodies(), st.sampled_from(PROGRESSIONS), st.integers(0, 2**16))
+def test_realized_intervals_lie_in_their_encoded_windows(melody, text, seed):
+    """Where a pitch of the value's type lies inside its window (and in range), the realized
+    pitch is one of them: the window is widened only when it holds none."""
+    progression = Progression.from_text(text)
+    tokens = encode_melody(melody, progression.at)
+    notes = realize(tokens, progression, seed)
+    previous = None
+    for token, note in zip(tokens, notes, strict=True):
+        value = parse_value(token)
+        if value.window is not None and previous is not None and value.kind != "X":
+            chord = parse_chord(progression.at(note.start))
+            low, high = previous + value.window[0], previous + value.window[1]
+            inside = [p for p in range(max(low, LOWEST), min(high, HIGHEST) + 1)
+                      if chord.pitch_type(p) == value.kind]
+            if inside:
+                assert note.pitch in inside, (token, previous, note.pitch, chord.symbol)
+        previous = note.pitch if note.pitch is not None else previous
 
 
 def test_same_seed_same_pitches_other_seed_other_pitches():
@@ -73,12 +98,23 @@ def test_same_seed_same_pitches_other_seed_other_pitches():
     assert first != [n.pitch for n in realize(tokens, progression, seed=2)]
 
 
-def test_monophonic_never_two_notes_at_one_onset():
+def test_a_realized_clip_is_monophonic_in_its_midi_file(tmp_path):
+    """Through the whole way out (realize, cut to a clip, MIDI export) no two melody notes
+    overlap, rests stay silent and the last note ends where the clip does."""
+    import pretty_midi
+
     tokens = ["C,0.250"] * 16 + ["R,0.333", "A,0.333,<m3,m-3>", "C,0.333,<M2,M-3>"] * 5
-    notes = realize(tokens, Progression.from_text("F7"), seed=0)
-    onsets = [n.start for n in notes]
-    assert len(set(onsets)) == len(onsets)
-    assert all(b.start == pytest.approx(a.end) for a, b in itertools.pairwise(notes))
+    progression = Progression.from_text("F7")
+    events = realize(tokens, progression, seed=0)
+    clip = Clip.from_beats(events, progression.over(8.5), 120, duration=4.25, values=tokens)
+    midi = pretty_midi.PrettyMIDI(str(clip.to_midi(tmp_path / "m.mid")))
+    melody = next(i for i in midi.instruments if i.name == "Melody").notes
+    assert len(melody) == 16 + 10 - 1  # every note value up to 8.5 beats; one cut at the end
+    assert all(a.end <= b.start + 1e-3 for a, b in itertools.pairwise(melody))
+    assert melody[-1].end == pytest.approx(4.25, abs=1e-3)
+    rests = [e for e in events if e.pitch is None and e.start < 8.5]
+    assert not any(n.start < r.end * 0.5 - 1e-3 and n.end > r.start * 0.5 + 1e-3
+                   for r in rests for n in melody)
 
 
 def test_pitch_encoding_realizes_exact_pitches():
