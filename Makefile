@@ -37,8 +37,13 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check jazzwidget tests bench scripts
 
 ## Separate pytest processes: the TensorFlow-free unit tests never pay for importing TF.
+## The examples in the TensorFlow-free modules' docstrings run as doctests with the unit tests.
+DOCTEST_MODULES := jazzwidget/music jazzwidget/model/step.py jazzwidget/model/sample.py \
+	jazzwidget/model/trace.py
+
 test-unit: $(BIN)/.installed
 	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q --doctest-modules $(DOCTEST_MODULES)
 
 test-model: $(BIN)/.installed
 	$(BIN)/pytest -q tests/model

@@ -143,6 +143,14 @@ def parse_chord(symbol: str) -> Chord:
     Raises
     ------
     ChordError : the symbol is not one of the chords listed in QUALITIES.
+
+    Examples
+    --------
+    >>> chord = parse_chord("Bb7")
+    >>> chord.root, chord.tones, chord.pitch_type(62), chord.pitch_type(60), chord.pitch_type(61)
+    (10, (10, 2, 5, 8), 'C', 'S', 'A')
+    >>> parse_chord("D-7").tones == parse_chord("Dm7").tones, parse_chord("C/E").bass
+    (True, 4)
     """
     match = _SYMBOL.match(symbol.replace("Δ", "maj").replace("△", "maj"))
     quality = match.group(3).replace("(", "").replace(")", "") if match else None
@@ -170,6 +178,9 @@ def parse_progression(text: str) -> list[list[str]]:
     Without bar lines every symbol is one bar: ``"Dm7 G7 Cmaj7 Cmaj7"``. With bar lines, a bar
     may hold several chords that share it evenly: ``"Dm7 G7 | Cmaj7 | Cmaj7"``.
     Every symbol is checked, so a typo is reported before any music is made.
+
+    >>> parse_progression("Dm7 G7 | Cmaj7 |")
+    [['Dm7', 'G7'], ['Cmaj7']]
     """
     text = text.strip()
     if not text:

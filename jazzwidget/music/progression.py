@@ -15,7 +15,16 @@ from jazzwidget.music.piece import ChordSpan
 
 @dataclass(frozen=True)
 class Progression:
-    """Chord spans in beats from 0 to ``length``; ``at(beat)`` loops past the end."""
+    """Chord spans in beats from 0 to ``length``; ``at(beat)`` loops past the end.
+
+    >>> progression = Progression.from_text("Dm7 G7 | Cmaj7")
+    >>> progression.at(2.0), progression.at(7.9), progression.at(8.0), progression.length
+    ('G7', 'Cmaj7', 'Dm7', 8.0)
+    >>> [(s.symbol, s.start, s.end) for s in progression.over(10)][-2:]
+    [('Cmaj7', 4.0, 8.0), ('Dm7', 8.0, 10.0)]
+    >>> progression.text()
+    'Dm7 G7 | Cmaj7'
+    """
 
     spans: tuple[ChordSpan, ...]
     length: float

@@ -60,9 +60,16 @@ def realize(tokens: Sequence[str], progression: Progression,
 
     Parameters
     ----------
-    tokens : grammar ("C,0.500,<M2,m-2>") or pitch ("P64,0.500") values.
+    tokens : grammar ("C,0.500,<P4,m-2>") or pitch ("P64,0.500") values.
     progression : the chords; the chord at each note's onset decides its pitch.
     seed : random seed (or a numpy Generator) for the pitch choices.
+
+    Examples
+    --------
+    >>> from jazzwidget.music.progression import Progression
+    >>> events = realize(["C,1.000", "R,0.500", "S,0.500,<P4,m-2>"], Progression.from_text("C"))
+    >>> [(e.start, e.duration, e.pitch) for e in events]  # G: a C tone; A: an S tone, 2 up
+    [(0.0, 1.0, 67), (1.0, 0.5, None), (1.5, 0.5, 69)]
     """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     events: list[MelodyEvent] = []

@@ -9,7 +9,13 @@ A *value* is one melody event (after Gillick, Tang & Keller 2009, as in deepjazz
 * DURATION: quarter lengths on a grid that holds sixteenths and eighth-note triplets, written with
   three decimals ("0.250", "0.333").
 * <UPPER,LOWER>: the interval window from the previous note, a minor third either side of the
-  interval actually played, as directed interval names ("<M3,m-2>" for a whole step up).
+  interval actually played, as directed interval names ("<P4,m-2>" for a whole step up: 2 + 3
+  semitones up to 2 - 3 down).
+
+>>> from jazzwidget.music.piece import MelodyEvent
+>>> encode_melody([MelodyEvent(0, 1, 60), MelodyEvent(1, 0.5, 62), MelodyEvent(1.5, 0.5, None)],
+...               lambda beat: "C")
+['C,1.000', 'S,0.500,<P4,m-2>', 'R,0.500']
 
 ``encoding="pitch"`` writes ``P<midi>,DURATION`` or ``R,DURATION`` instead: absolute pitches,
 for music where harmony is not the point.
@@ -43,7 +49,11 @@ _NAMES = (("P", 1), ("m", 2), ("M", 2), ("m", 3), ("M", 3), ("P", 4), ("d", 5), 
 
 
 def interval_name(semitones: int) -> str:
-    """Directed interval name of a number of semitones: 2 -> "M2", -3 -> "m-3", 0 -> "P1"."""
+    """Directed interval name of a number of semitones.
+
+    >>> interval_name(2), interval_name(-3), interval_name(0), interval_name(6)
+    ('M2', 'm-3', 'P1', 'd5')
+    """
     quality, number = _NAMES[min(abs(semitones), len(_NAMES) - 1)]
     return f"{quality}{'-' if semitones < 0 else ''}{number}"
 
@@ -57,7 +67,11 @@ def interval_semitones(name: str) -> int:
 
 
 def quantize_duration(beats: float) -> float:
-    """The nearest duration on the sixteenth/triplet grid (at least a sixteenth)."""
+    """The nearest duration on the sixteenth/triplet grid (at least a sixteenth).
+
+    >>> quantize_duration(0.3), quantize_duration(0.01), quantize_duration(9.0)
+    (0.3333333333333333, 0.25, 4.0)
+    """
     return min(DURATION_GRID, key=lambda g: abs(g - beats))
 
 
@@ -86,7 +100,13 @@ class Value:
 
 
 def parse_value(token: str) -> Value:
-    """Read a value token back into its parts."""
+    """Read a value token back into its parts.
+
+    >>> parse_value("S,0.333,<P4,m-2>")
+    Value(kind='S', duration=0.3333333333333333, window=(-1, 5), pitch=None)
+    >>> parse_value("P64,0.500").pitch
+    64
+    """
     head, _, window = token.partition(",<")
     kind, duration = head.split(",")[:2]
     lower_upper = None
