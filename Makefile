@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv lab demo test test-unit test-model test-browser test-notebooks lint bench chromium corpus notebooks screenshots clean
+.PHONY: venv lab demo test test-unit test-model test-browser test-notebooks fuzz lint bench chromium corpus notebooks screenshots clean
 
 ## The virtual environment is rebuilt only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -53,6 +53,11 @@ test-notebooks: $(BIN)/.installed
 
 test-browser: $(BIN)/.installed chromium
 	$(BIN)/pytest -q tests/browser
+
+## Fuzz the readers ten times longer than `make test` does (20,500 cases, about 10 minutes),
+## with fresh random cases each run; JAZZWIDGET_FUZZ_SCALE=N runs N times the test's count.
+fuzz: $(BIN)/.installed
+	JAZZWIDGET_FUZZ_SCALE=$${JAZZWIDGET_FUZZ_SCALE:-10} $(BIN)/pytest -q tests/unit/test_fuzz_readers.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench

@@ -47,6 +47,7 @@ _LAZY = {
     "QualityView": "jazzwidget.widgets.quality",
     "Studio": "jazzwidget.widgets.studio",
     "GateInspector": "jazzwidget.widgets.inspector",
+    "save_uploads": "jazzwidget.widgets._uploads",
 }
 
 __all__ = [

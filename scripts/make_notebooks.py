@@ -81,6 +81,80 @@ The Studio has tabs for the data (built-in, music21's lead sheets or your upload
 ]
 
 
+YOUR_MUSIC = [
+    new_markdown_cell("""\
+# Your own music
+
+Bring a MIDI, MusicXML or ABC file of a tune you like (a lead sheet with chord symbols is best),
+train the LSTM on it, and hear it improvise over chords you choose. Every part of jazzwidget
+reads a file the same way (`load_corpus`, the Player, the Studio, the command line): the melody
+you check here is the one the model learns."""),
+    new_code_cell("""\
+import os
+from pathlib import Path
+
+import ipywidgets as widgets
+
+import jazzwidget as jw
+from jazzwidget.music.corpus import builtin_sources
+
+EPOCHS = int(os.environ.get("JAZZWIDGET_EPOCHS", "100"))  # CI runs this notebook with fewer
+MY_FILE = os.environ.get("JAZZWIDGET_MY_FILE", "my_solo.mid")  # <- the path of your file"""),
+    new_markdown_cell("""\
+## 1. Give a path, or upload a file
+Either set `MY_FILE` above to your file's path, or upload it here, then run the cells below it.
+(Without either, a file of the built-in corpus stands in.) Files over 10 MB are refused."""),
+    new_code_cell("""\
+upload = widgets.FileUpload(accept=".mid,.midi,.xml,.mxl,.musicxml,.abc", multiple=False)
+upload"""),
+    new_code_cell("""\
+if upload.value:  # an upload wins over the path; it is saved in a temporary folder
+    MY_FILE = jw.save_uploads(upload.value)[0]
+if not Path(MY_FILE).is_file():
+    print(f"{MY_FILE} not found: using a file of the built-in corpus instead")
+    MY_FILE = builtin_sources()[0]
+print("reading", MY_FILE)"""),
+    new_markdown_cell("""\
+## 2. Pick the melody track
+`describe()` lists the file's tracks, the one taken as the melody (`->`) and why. If it took the
+wrong one, set `MELODY` to a track's name, its number, or `"program:N"` (a General MIDI
+program), and run the cell again."""),
+    new_code_cell("""\
+MELODY = None  # e.g. "Sax", 2 or "program:65"; None lets jazzwidget choose
+corpus = jw.load_corpus(MY_FILE, melody=MELODY)
+print(corpus.describe())"""),
+    new_markdown_cell("""\
+## 3. Check the chords found
+The value grammar describes each note by its relation to the chord under it, so the chords
+matter. They come from chord symbols in the file when it has them, otherwise they are estimated
+from the other tracks (or the melody alone). Listen: the Player sounds the melody, the chords and
+the other tracks exactly as they were read."""),
+    new_code_cell("""\
+piece = corpus.pieces[0]
+print("chords:", piece.chord_source)
+print(corpus.progression.text())
+jw.Player(MY_FILE, melody=MELODY, title="your file, as jazzwidget reads it")"""),
+    new_markdown_cell("""\
+## 4. Train
+One file is a small corpus: the validation curve (the end of your piece) shows soon whether the
+network learns or only memorizes."""),
+    new_code_cell("""\
+model = jw.JazzModel(corpus.vocab, n_a=64)
+model.fit(corpus, epochs=EPOCHS, callbacks=[jw.LivePlot()])
+print(model)"""),
+    new_markdown_cell("""\
+## 5. Improvise over your own chords
+Type any progression: bars split by `|`, chords in a bar share it evenly. The model only knows
+the values it met in your file; the chords decide which pitches they become."""),
+    new_code_cell("""\
+MY_CHORDS = "Dm7 G7 | Cmaj7 | Fmaj7 | Bm7b5 E7 | Am7 | D7 | Dm7 G7 | Cmaj7"
+clip = model.generate(seconds=15, tempo=corpus.tempo, temperature=1.0, seed=1, chords=MY_CHORDS)
+print(clip)"""),
+    new_code_cell("""\
+jw.Player(clip, title="the LSTM over your chords")"""),
+]
+
+
 def write(name: str, cells: list) -> Path:
     notebook = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -96,3 +170,4 @@ def write(name: str, cells: list) -> Path:
 
 if __name__ == "__main__":
     print(write("01_quickstart.ipynb", QUICKSTART))
+    print(write("03_your_own_music.ipynb", YOUR_MUSIC))

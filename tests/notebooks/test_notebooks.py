@@ -4,14 +4,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from data import badfiles
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_clean(path, monkeypatch):
+def test_notebook_runs_clean(path, monkeypatch, tmp_path):
     monkeypatch.setenv("JAZZWIDGET_EPOCHS", "3")
+    # "Your own music" reads a file the tests make: a lead sheet over a bass, in 3/4.
+    own = tmp_path / "my_waltz.mid"
+    own.write_bytes(badfiles.lead_sheet_midi(bars=16, meter=(3, 4), bpm=140))
+    monkeypatch.setenv("JAZZWIDGET_MY_FILE", str(own))
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
     notebook = nbformat.read(path, as_version=4)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), \
