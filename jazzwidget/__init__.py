@@ -10,7 +10,9 @@ play what it improvises in the browser, and look inside its gates.
 >>> clip = model.generate(seconds=15, temperature=1.0, seed=1)
 >>> jw.Player(clip)                           # in a notebook
 
-Importing the package is light: TensorFlow loads only when a model is built or loaded.
+Importing the package is light: TensorFlow loads only when a model is built or loaded, or when
+one of the Keras callbacks is first named (``jw.LivePlot``, ``jw.Trainer``, ``jw.GateSnapshots``
+subclass ``keras.callbacks.Callback``); every other name imports no TensorFlow.
 """
 
 from __future__ import annotations

@@ -29,7 +29,9 @@ class GateTrace:
     i, f, o : input ("update"), forget and output gates, in (0, 1).
     g : the candidate cell value, in (-1, 1).
     c : the cell state; h : the hidden state (what the softmax layer reads).
-    starts, ends : the seconds each step sounds, when traced from a Clip (else beats from 0).
+    starts, ends : when each step sounds: seconds when traced from a Clip, beats from 0 when
+        traced from plain values (`trace_values`), and the step indices t, t + 1 when
+        `run_trace` is given no times.
     ablation : the units that were clamped while tracing, or None.
     """
 
