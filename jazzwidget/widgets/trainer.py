@@ -1,7 +1,8 @@
 """`Trainer`: train a JazzModel from a widget and watch it learn; Start, Stop, Reset.
 
 Training started here runs in a background thread, so the kernel stays idle and a Stop click
-reaches Python while ``fit`` runs (see docs/platform-notes.md). Stopping keeps the weights
+reaches Python while ``fit`` runs (ipykernel handles a widget's messages only while no cell
+is running, so a ``fit`` that blocked the cell could not be stopped). Stopping keeps the weights
 trained so far; Start continues from them; Reset builds fresh weights (after asking, when
 there are trained epochs to lose). The model can be saved to and loaded from a ``.keras`` file.
 Epochs are counted over the model's whole history, in the status as on the plot.
