@@ -3,7 +3,9 @@
 Files and PrettyMIDI objects are read by `Clip.from_file` / `Clip.from_pretty_midi`, the reader
 `load_corpus` uses, so the Player plays the melody, chords and meter the model trains on.
 
-Notes cross to JavaScript as float32 binary buffers (one row per note), chords as a short JSON
+Notes cross to JavaScript as float32 binary tables (one row per note) in anywidget's binary
+convention, ``{"view", "dtype", "shape"}`` plus the names of the columns (`binary_table`): the
+columns are described here once and player.js looks them up by name. Chords go as a short JSON
 list with the pitches of their voicings, so the browser only synthesizes and draws.
 """
 
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import bisect
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +34,23 @@ NO_CHORD = 4.0
 
 MELODY_COLUMNS = ("pitch", "start", "end", "velocity", "type")
 ACCOMPANIMENT_COLUMNS = ("pitch", "start", "end", "velocity")
+TABLE_DTYPE = "float32"
+
+
+def binary_table(array: np.ndarray, columns: tuple[str, ...]) -> dict[str, Any]:
+    """A table for the browser: ``{"view": memoryview, "dtype", "shape", "columns"}``.
+
+    ipywidgets sends the memoryview as a binary buffer (it arrives in JavaScript as a
+    ``DataView``); ``dtype`` and ``shape`` say how to read it, ``columns`` name its columns.
+    """
+    table = np.ascontiguousarray(array, dtype=TABLE_DTYPE).reshape(-1, len(columns))
+    return {"view": memoryview(table.tobytes()), "dtype": TABLE_DTYPE,
+            "shape": list(table.shape), "columns": list(columns)}
+
+
+def table_array(table: dict[str, Any]) -> np.ndarray:
+    """The numpy array of a `binary_table` (the inverse, for tests and for Python readers)."""
+    return np.frombuffer(table["view"], dtype=table["dtype"]).reshape(table["shape"])
 
 
 @dataclass
@@ -56,6 +75,22 @@ class PlayerMusic:
     duration: float
     beats_per_bar: int
     clip: Clip
+
+    def at_speed(self, speed: float) -> PlayerMusic:
+        """The same music played ``speed`` times as fast (times divided, tempo multiplied):
+        what the downloads write when they are asked for the tempo being heard."""
+        if speed == 1:
+            return self
+        clip = self.clip
+        faster = replace(
+            clip,
+            steps=[replace(step, start=step.start / speed, end=step.end / speed)
+                   for step in clip.steps],
+            chords=[ChordSpan(c.symbol, c.start / speed, c.end / speed) for c in clip.chords],
+            tempo=clip.tempo * speed, duration=clip.duration / speed,
+            accompaniment=[replace(note, start=note.start / speed, end=note.end / speed)
+                           for note in clip.accompaniment])
+        return from_clip(faster)
 
     def midi_bytes(self) -> bytes:
         """The standard MIDI file, as bytes."""

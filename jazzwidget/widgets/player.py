@@ -1,13 +1,16 @@
 """`Player`: hear and see a clip in the browser (Web Audio synthesis, piano roll, playhead).
 
 The browser side is the static ES module ``player.js`` beside this file (no bundler, nothing
-from a CDN). Python sends the music once (notes as float32 buffers, chords with their voicings)
-and the browser schedules the notes itself; ``position`` and ``playing`` come back to Python.
+from a CDN). Python sends the music once (notes as float32 tables in anywidget's binary
+convention, chords with their voicings) and the browser schedules the notes itself;
+``position`` and ``playing`` come back to Python. Downloads are written here on request, at the
+clip's tempo or at the tempo being heard.
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +18,13 @@ import anywidget
 import traitlets
 
 from jazzwidget.errors import JazzwidgetError
-from jazzwidget.widgets._serialize import PlayerMusic, load_music
+from jazzwidget.widgets._serialize import (
+    ACCOMPANIMENT_COLUMNS,
+    MELODY_COLUMNS,
+    PlayerMusic,
+    binary_table,
+    load_music,
+)
 
 if TYPE_CHECKING:
     import pretty_midi
@@ -23,8 +32,11 @@ if TYPE_CHECKING:
     from jazzwidget.music.clip import Clip
 
 HERE = Path(__file__).parent
-SPEED_RANGE = (0.5, 2.0)  # the Tempo slider's range; player.js clamps to the same
+SPEED_RANGE = (0.5, 2.0)  # the Speed slider's range; player.js clamps to the same
 VOLUME_RANGE = (0.0, 1.0)
+DEFAULT_FILENAME = "jazzwidget-clip"
+EMPTY_TITLE = "Nothing to play yet"
+DOWNLOADS = {"midi": ".mid", "wav": ".wav"}
 
 
 def _clamp(name: str, value: float, low: float, high: float) -> float:
@@ -44,8 +56,10 @@ class Player(anywidget.AnyWidget):
         are accompaniment.
     melody : the melody track of a file or PrettyMIDI, by name, index or ``"program:N"``
         (default: the most melody-like track, as `load_corpus` chooses).
-    title : shown above the piano roll (default: a summary of the music).
-    filename : base name of the downloaded files (without extension).
+    title : shown above the piano roll for this music (default: the file's name, or the chords
+        a clip plays over). A new clip (``player.clip = ...``) brings its own title.
+    filename : base name of the downloaded files, without extension (default: the file's name,
+        else "jazzwidget-clip").
 
     Attributes
     ----------
@@ -56,7 +70,15 @@ class Player(anywidget.AnyWidget):
         Whether the browser is playing. Setting it to False pauses; True asks the browser to
         play (a desktop browser may wait for a click on Play before it makes sound).
     speed : float
-        Playback speed, 0.5 to 2 (1 is the clip's own tempo); values outside are clamped.
+        Playback speed, 0.5 to 2 (1 is the clip's own tempo, shown apart as ``tempo``); values
+        outside are clamped. A new clip starts at speed 1.
+    tempo : float
+        The clip's own tempo in beats per minute (read-only in spirit: set a new clip instead).
+    title, summary : str
+        What the header says: the music's name and "N notes · M chords · S s".
+    exclusive : bool
+        True (default): starting this Player pauses the other exclusive Players on the page, so
+        one sound plays at a time. False lets it play along with others.
     loop : bool
         Start again at the end.
     volume : float
@@ -78,17 +100,20 @@ class Player(anywidget.AnyWidget):
     _esm = HERE / "player.js"
     _css = HERE / "player.css"
 
-    # The music (set from Python only; see _serialize.PlayerMusic for the layouts).
-    _melody = traitlets.Bytes(b"").tag(sync=True)
-    _accompaniment = traitlets.Bytes(b"").tag(sync=True)
+    # The music (set from Python only): binary tables (see _serialize.binary_table) and chords.
+    _melody = traitlets.Dict({}).tag(sync=True)
+    _accompaniment = traitlets.Dict({}).tag(sync=True)
     _chords = traitlets.List([]).tag(sync=True)
-    _midi = traitlets.Bytes(b"").tag(sync=True)
     tempo = traitlets.Float(120.0).tag(sync=True)
     duration = traitlets.Float(0.0).tag(sync=True)
     beats_per_bar = traitlets.Int(4).tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
-    filename = traitlets.Unicode("jazzwidget-clip").tag(sync=True)
+    summary = traitlets.Unicode("").tag(sync=True)
+    filename = traitlets.Unicode(DEFAULT_FILENAME).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
+    exclusive = traitlets.Bool(True).tag(sync=True)
+    # Names this Player's model on the page: its views share one transport through it.
+    _uid = traitlets.Unicode().tag(sync=True)
 
     # Playback state, shared both ways.
     position = traitlets.Float(0.0).tag(sync=True)
@@ -99,13 +124,17 @@ class Player(anywidget.AnyWidget):
 
     def __init__(self, clip: Clip | pretty_midi.PrettyMIDI | str | Path, *,
                  melody: str | int | None = None, title: str = "",
-                 filename: str = "jazzwidget-clip", **kwargs: Any) -> None:
+                 filename: str | None = None, **kwargs: Any) -> None:
         music = load_music(clip, melody)
-        super().__init__(filename=filename, **kwargs)
+        super().__init__(**kwargs)
         self._music: PlayerMusic = music
-        self._title = title
-        self._show(music)
+        self._filename_given = filename is not None
+        self._show(music, clip, title, filename, speed=self.speed)
         self.on_msg(self._on_custom_message)
+
+    @traitlets.default("_uid")
+    def _new_uid(self) -> str:
+        return uuid.uuid4().hex
 
     @traitlets.validate("speed")
     def _valid_speed(self, proposal: dict) -> float:
@@ -114,6 +143,10 @@ class Player(anywidget.AnyWidget):
     @traitlets.validate("volume")
     def _valid_volume(self, proposal: dict) -> float:
         return _clamp("volume", proposal["value"], *VOLUME_RANGE)
+
+    @traitlets.validate("playing")
+    def _valid_playing(self, proposal: dict) -> bool:
+        return bool(proposal["value"]) and self.duration > 0  # nothing to play: stays False
 
     # ------------------------------------------------------------------ music
     @property
@@ -133,46 +166,89 @@ class Player(anywidget.AnyWidget):
             self.error = str(error)
             raise
         self._music = music
-        self._show(music)
+        self._show(music, source, "", None)
 
-    def _show(self, music: PlayerMusic) -> None:
+    def _show(self, music: PlayerMusic, source: object, title: str,
+              filename: str | None, speed: float = 1.0) -> None:
+        path = Path(source) if isinstance(source, str | Path) else None
+        if filename is None and not self._filename_given:
+            filename = path.stem if path is not None else DEFAULT_FILENAME
         with self.hold_sync():
             self.playing = False
             self.position = 0.0
+            self.speed = speed  # a new clip starts at its own tempo (speed 1)
             self.error = ""
             self.tempo = music.tempo
             self.duration = music.duration
             self.beats_per_bar = music.beats_per_bar
-            self._melody = music.melody.tobytes()
-            self._accompaniment = music.accompaniment.tobytes()
+            self._melody = binary_table(music.melody, MELODY_COLUMNS)
+            self._accompaniment = binary_table(music.accompaniment, ACCOMPANIMENT_COLUMNS)
             self._chords = music.chords
-            self._midi = music.midi_bytes()
-            self.title = self._title or self._summary(music)
-
-    @staticmethod
-    def _summary(music: PlayerMusic) -> str:
-        return (f"{len(music.melody)} notes · {len(music.chords)} chords · "
-                f"{music.duration:.1f} s · {music.tempo:g} bpm")
+            if filename is not None:
+                self.filename = filename
+            self.title = title or _title(music, path)
+            self.summary = _summary(music)
 
     # -------------------------------------------------------------- exports
-    def midi_bytes(self) -> bytes:
-        """The standard MIDI file that the MIDI button downloads."""
-        return self._music.midi_bytes()
+    def midi_bytes(self, speed: float = 1.0) -> bytes:
+        """The standard MIDI file that the MIDI button downloads, at the clip's tempo or
+        ``speed`` times it (the tempo being heard)."""
+        return self._music.at_speed(_clamp("speed", speed, *SPEED_RANGE)).midi_bytes()
 
-    def wav_bytes(self, sample_rate: int = 22050) -> bytes:
-        """The WAV file that the WAV button downloads (numpy synthesis, 16-bit mono)."""
-        return self._music.wav_bytes(sample_rate)
+    def wav_bytes(self, sample_rate: int = 22050, speed: float = 1.0) -> bytes:
+        """The WAV file that the WAV button downloads (numpy synthesis, 16-bit mono), at the
+        clip's tempo or ``speed`` times it."""
+        return self._music.at_speed(_clamp("speed", speed, *SPEED_RANGE)).wav_bytes(sample_rate)
+
+    def download_name(self, kind: str, speed: float = 1.0) -> str:
+        """The file name of a download: ``<filename>.mid`` at the clip's tempo,
+        ``<filename>-<bpm>bpm.mid`` at another one."""
+        suffix = DOWNLOADS[kind]
+        if abs(speed - 1) < 1e-9:
+            return f"{self.filename}{suffix}"
+        return f"{self.filename}-{round(self.tempo * speed)}bpm{suffix}"
 
     def _on_custom_message(self, _widget: Any, content: dict, _buffers: list) -> None:
-        if not isinstance(content, dict) or content.get("type") != "wav":
+        if not isinstance(content, dict) or content.get("type") != "download":
+            return
+        kind, request = content.get("format"), content.get("request")
+        if kind not in DOWNLOADS:
             return
         try:
-            self.send({"type": "wav", "filename": f"{self.filename}.wav"},
-                      buffers=[self.wav_bytes()])
+            speed = _clamp("speed", float(content.get("speed", 1.0)), *SPEED_RANGE)
+            data = self.midi_bytes(speed) if kind == "midi" else self.wav_bytes(speed=speed)
+            self.send({"type": "download", "format": kind, "request": request,
+                       "filename": self.download_name(kind, speed)}, buffers=[data])
         except Exception as error:  # shown inline: the widget must stay usable
-            self.send({"type": "wav-error", "message": f"WAV export failed: {error}"})
+            self.send({"type": "download-error", "format": kind, "request": request,
+                       "message": f"{kind.upper()} export failed: {error}"})
 
     # ---------------------------------------------------------------- repr
     def __repr__(self) -> str:
         state = "playing" if self.playing else "stopped"
         return f"Player({self._music.clip!r}, {state} at {self.position:.2f} s)"
+
+
+def _title(music: PlayerMusic, path: Path | None) -> str:
+    """A title for music that came without one: the file's name, else the chords it plays."""
+    if music.duration <= 0:
+        return EMPTY_TITLE
+    if path is not None:
+        return path.name
+    symbols: list[str] = []
+    for row in music.chords:
+        if not symbols or symbols[-1] != row[0]:
+            symbols.append(row[0])
+    if not symbols:
+        return "Melody without chords"
+    shown = " ".join(symbols[:6])
+    return f"Over {shown} …" if len(symbols) > 6 else f"Over {shown}"
+
+
+def _summary(music: PlayerMusic) -> str:
+    """The header's one line about the music (the tempo and speed are shown apart)."""
+    if music.duration <= 0:
+        return "nothing to play: give the Player a clip or a file"
+    notes, chords = len(music.melody), len(music.chords)
+    return (f"{notes} note{'s' * (notes != 1)} · {chords} chord{'s' * (chords != 1)} · "
+            f"{music.duration:.1f} s")

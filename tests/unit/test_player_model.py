@@ -11,10 +11,11 @@ import pretty_midi
 import pytest
 import traitlets
 
-from jazzwidget.errors import MusicFileError
+from jazzwidget.errors import MusicFileError, NoMelodyError
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.piece import ChordSpan
+from jazzwidget.widgets._serialize import ACCOMPANIMENT_COLUMNS, MELODY_COLUMNS, table_array
 from jazzwidget.widgets.player import Player
 from tests.conftest import imported_by
 
@@ -29,11 +30,32 @@ def make_clip() -> Clip:
 
 
 def melody_rows(player: Player) -> np.ndarray:
-    return np.frombuffer(player._melody, dtype=np.float32).reshape(-1, 5)
+    return table_array(player._melody)
 
 
 def accompaniment_rows(player: Player) -> np.ndarray:
-    return np.frombuffer(player._accompaniment, dtype=np.float32).reshape(-1, 4)
+    return table_array(player._accompaniment)
+
+
+def test_notes_cross_as_binary_tables_with_dtype_shape_and_columns() -> None:
+    player = Player(make_clip())
+    table = player._melody
+    assert set(table) == {"view", "dtype", "shape", "columns"}
+    assert isinstance(table["view"], memoryview)  # ipywidgets sends it as a binary buffer
+    assert table["dtype"] == "float32"
+    assert table["shape"] == [7, 5]
+    assert table["columns"] == list(MELODY_COLUMNS)
+    assert table["view"].nbytes == 7 * 5 * 4
+    assert player._accompaniment["shape"] == [0, len(ACCOMPANIMENT_COLUMNS)]
+    assert player._accompaniment["columns"] == list(ACCOMPANIMENT_COLUMNS)
+    # What the browser receives: the state with the buffers taken out, JSON for the rest.
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    state, paths, buffers = _remove_buffers(player.get_state())
+    assert ["_melody", "view"] in paths and ["_accompaniment", "view"] in paths
+    assert state["_melody"] == {"dtype": "float32", "shape": [7, 5],
+                                "columns": list(MELODY_COLUMNS)}
+    assert bytes(buffers[paths.index(["_melody", "view"])]) == table["view"].tobytes()
 
 
 def test_player_from_clip_sends_notes_chords_and_meter() -> None:
@@ -50,7 +72,7 @@ def test_player_from_clip_sends_notes_chords_and_meter() -> None:
         "CSAX".index(parse_chord("Dm7" if n.start < 4 * TRIPLET - 1e-9 else "G7")
                      .pitch_type(n.pitch)) for n in notes]
     assert rows[:, 4].astype(int).tolist() == expected_types
-    assert len(player._accompaniment) == 0
+    assert len(accompaniment_rows(player)) == 0
     assert player._chords == [
         ["Dm7", 0.0, pytest.approx(4 * TRIPLET), parse_chord("Dm7").voicing()],
         ["G7", pytest.approx(4 * TRIPLET), pytest.approx(8 * TRIPLET), parse_chord("G7").voicing()],
@@ -59,15 +81,15 @@ def test_player_from_clip_sends_notes_chords_and_meter() -> None:
     assert player.duration == pytest.approx(clip.duration)
     assert (player.position, player.playing, player.error) == (0.0, False, "")
     assert player.clip is clip
-    assert "7 notes" in player.title
+    assert player.title == "Over Dm7 G7"
+    assert player.summary == "7 notes · 2 chords · 1.2 s"
     assert "Player(Clip(7 notes" in repr(player)
 
 
 def test_midi_bytes_read_back_to_the_same_notes_within_a_millisecond() -> None:
     clip = make_clip()
     player = Player(clip)
-    assert player._midi == player.midi_bytes()
-    midi = pretty_midi.PrettyMIDI(io.BytesIO(player._midi))
+    midi = pretty_midi.PrettyMIDI(io.BytesIO(player.midi_bytes()))
     melody = next(inst for inst in midi.instruments if inst.name == "Melody")
     assert [n.pitch for n in melody.notes] == [n.pitch for n in clip.notes]
     for got, want in zip(melody.notes, clip.notes, strict=True):
@@ -86,16 +108,57 @@ def test_wav_bytes_are_a_mono_wav_of_the_clip_length() -> None:
     assert np.abs(samples).max() > 1000  # there is sound
 
 
-def test_wav_request_from_the_browser_is_answered_with_the_bytes() -> None:
+def test_download_requests_from_the_browser_are_answered_with_the_bytes() -> None:
     player = Player(make_clip(), filename="take-1")
     sent: list[tuple[dict, list]] = []
     player.send = lambda content, buffers=None: sent.append((content, buffers))
-    player._on_custom_message(player, {"type": "wav"}, [])
+    player._on_custom_message(player, {"type": "download", "format": "wav", "request": "r1"}, [])
+    player._on_custom_message(player, {"type": "download", "format": "midi", "speed": 1.5,
+                                       "request": "r2"}, [])
+    player._on_custom_message(player, {"type": "download", "format": "exe"}, [])
     player._on_custom_message(player, {"type": "something else"}, [])
-    assert len(sent) == 1
-    content, buffers = sent[0]
-    assert content == {"type": "wav", "filename": "take-1.wav"}
-    assert buffers[0][:4] == b"RIFF"
+    assert len(sent) == 2
+    (wav, wav_buffers), (midi, midi_buffers) = sent
+    assert wav == {"type": "download", "format": "wav", "request": "r1",
+                   "filename": "take-1.wav"}
+    assert wav_buffers[0][:4] == b"RIFF"
+    assert midi == {"type": "download", "format": "midi", "request": "r2",
+                    "filename": "take-1-195bpm.mid"}  # 130 bpm heard at 1.5x
+    assert midi_buffers[0][:4] == b"MThd"
+
+
+def test_downloads_at_the_tempo_heard_are_the_same_music_faster() -> None:
+    clip = make_clip()
+    player = Player(clip)
+    midi = pretty_midi.PrettyMIDI(io.BytesIO(player.midi_bytes(speed=2.0)))
+    assert midi.get_tempo_changes()[1][0] == pytest.approx(260, abs=0.01)  # MIDI microseconds
+    melody = next(inst for inst in midi.instruments if inst.name == "Melody")
+    assert [n.pitch for n in melody.notes] == [n.pitch for n in clip.notes]
+    for got, want in zip(melody.notes, clip.notes, strict=True):
+        assert got.start == pytest.approx(want.start / 2, abs=1e-3)
+        assert got.end == pytest.approx(want.end / 2, abs=1e-3)
+    assert [t.time for t in midi.text_events] == pytest.approx([0.0, 2 * TRIPLET], abs=1e-3)
+    with wave.open(io.BytesIO(player.wav_bytes(sample_rate=8000, speed=2.0))) as handle:
+        assert handle.getnframes() == pytest.approx(4 * TRIPLET * 8000, abs=2)
+    assert player.download_name("midi") == "jazzwidget-clip.mid"
+    assert player.download_name("wav", 0.5) == "jazzwidget-clip-65bpm.wav"
+
+
+def test_a_new_clip_starts_at_speed_1_with_its_own_title_and_summary(tmp_path: Path) -> None:
+    player = Player(Clip([], [], 130, 0.0), title="Press Generate to improvise a clip",
+                    speed=1.5)
+    assert (player.title, player.speed) == ("Press Generate to improvise a clip", 1.5)
+    assert player.summary.startswith("nothing to play")
+    player.clip = make_clip()
+    assert (player.title, player.summary) == ("Over Dm7 G7", "7 notes · 2 chords · 1.2 s")
+    assert player.speed == 1.0
+    player.speed = 1.7
+    path = make_clip().to_midi(tmp_path / "take 2.mid")
+    player.clip = path
+    assert (player.title, player.filename, player.speed) == ("take 2.mid", "take 2", 1.0)
+    named = Player(path, filename="mine")
+    named.clip = make_clip()
+    assert named.filename == "mine"  # a name the user gave stays
 
 
 def two_track_midi() -> pretty_midi.PrettyMIDI:
@@ -117,7 +180,7 @@ def two_track_midi() -> pretty_midi.PrettyMIDI:
 def check_two_track(player: Player) -> None:
     rows = melody_rows(player)
     assert rows[:, 0].tolist() == [67, 69, 71, 72, 74]  # the sax, not the busier drums
-    assert rows[:, 3].tolist() == [90] * 5
+    assert rows[:, 3].tolist() == [96] * 5  # the reader keeps pitches and times, not velocities
     assert accompaniment_rows(player)[:, 0].tolist() == [43, 36]
     assert [c[0] for c in player._chords] == ["G7", "Cmaj7"]  # "Intro" is not a chord
     assert player._chords[0][2] == pytest.approx(0.9)
@@ -142,7 +205,7 @@ def test_our_own_midi_file_plays_its_melody_over_its_chords(tmp_path: Path) -> N
     clip = make_clip()
     player = Player(clip.to_midi(tmp_path / "clip.mid"))
     assert melody_rows(player)[:, 0].tolist() == [n.pitch for n in clip.notes]
-    assert len(player._accompaniment) == 0  # the Chords track is what the chord voice plays
+    assert len(accompaniment_rows(player)) == 0  # the Chords track is what the chord voice plays
     assert [c[0] for c in player._chords] == ["Dm7", "G7"]
 
 
@@ -171,39 +234,42 @@ def test_a_failing_clip_setter_shows_the_error_and_keeps_the_music(tmp_path: Pat
 def test_a_folder_is_named_as_a_folder(tmp_path: Path) -> None:
     folder = tmp_path / "songs"
     folder.mkdir()
-    with pytest.raises(MusicFileError, match="is a folder, not a MIDI file") as caught:
+    with pytest.raises(MusicFileError, match="is a folder, not a music file") as caught:
         Player(folder)
     assert "songs" in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_a_midi_without_notes_is_refused_with_one_line() -> None:
-    with pytest.raises(MusicFileError, match="has no notes") as caught:
+    with pytest.raises(NoMelodyError, match="has no pitched notes") as caught:
         Player(pretty_midi.PrettyMIDI())
     assert "\n" not in str(caught.value)
     drums_only = pretty_midi.PrettyMIDI()
     drums = pretty_midi.Instrument(0, is_drum=True)
     drums.notes = [pretty_midi.Note(100, 36, 0.0, 0.1)]
     drums_only.instruments.append(drums)
-    with pytest.raises(MusicFileError, match="has no notes"):
+    with pytest.raises(NoMelodyError, match="has no pitched notes"):
         Player(drums_only)
 
 
 def test_a_midi_file_without_notes_is_refused_by_name(tmp_path: Path) -> None:
     path = tmp_path / "empty.mid"
     pretty_midi.PrettyMIDI().write(str(path))
-    with pytest.raises(MusicFileError, match=r"'empty\.mid' has no notes"):
+    with pytest.raises(NoMelodyError, match=r"'empty\.mid' has no pitched notes"):
         Player(path)
     player = Player(make_clip())
-    with pytest.raises(MusicFileError):
+    with pytest.raises(NoMelodyError):
         player.clip = path
-    assert "has no notes" in player.error
+    assert "has no pitched notes" in player.error
     assert len(melody_rows(player)) == len(make_clip().notes)  # the music stays
 
 
 def test_an_empty_clip_is_a_silent_placeholder() -> None:
     player = Player(Clip([], [], 120, 0.0))  # what the Generator shows before its first clip
-    assert len(player._melody) == 0 and player._chords == []
+    assert len(melody_rows(player)) == 0 and player._chords == []
     assert player.duration == 0.0
+    assert player.title == "Nothing to play yet"
+    player.playing = True  # nothing to play: it does not pretend to
+    assert player.playing is False
 
 
 @pytest.mark.parametrize(("name", "given", "expected"), [
