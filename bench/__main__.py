@@ -22,6 +22,9 @@ Prints one table (figure, limit, ratio, verdict) and exits 1 if a figure breaks 
    unigram and bigram baselines (and the engine's model, early stopping off); 20 clips at
    temperature 1 against the corpus (overlapped areas, longest copied run).
    Every figure also goes to bench/results.json.
+8. The gate inspector (bench/inspector.py): trace + whole widget build for 600 steps x 64 units
+   x 6 gates (limit 1 s), time from render to drawn heatmaps in headless Chromium (limit
+   0.5 s), and cursor updates per second while a Player plays (at least 10).
 
 Options: ``--epochs N`` (default 100), ``--chunks K`` (default 10, even), ``--quickstart-epochs``.
 """
@@ -36,7 +39,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import engine, generation, inspect_engine, training
+from bench import engine, generation, inspect_engine, inspector, training
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -190,12 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     rows += [Row(*row) for row in inspect_rows]
     training_rows, training_ok = training.training_figures(args.epochs)
     rows += [Row(*row) for row in training_rows]
+    inspector_rows, inspector_ok = inspector.figures()
+    rows += [Row(*row) for row in inspector_rows]
     print_table(rows)
     print(f"\n{steps}")
     print(f"(bench took {time.perf_counter() - started:.0f} s; Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs)")
     return 0 if (fit_ok and memory_ok and train_ok and training_ok and inspect_ok
-                 and generation_ok) else 1
+                 and generation_ok and inspector_ok) else 1
 
 
 if __name__ == "__main__":

@@ -81,6 +81,118 @@ The Studio has tabs for the data (built-in, music21's lead sheets or your upload
 ]
 
 
+INSIDE = [
+    new_markdown_cell("""\
+# Inside the LSTM: what its gates do while it improvises
+
+Every step, the LSTM reads one value (the note or rest it just played) and updates two vectors of
+64 numbers: a **memory** $c$ and a **hidden state** $h$ (what the softmax layer reads to choose
+the next value). Four small layers decide how, with the equations of the exercise:
+
+$$\\Gamma_u = \\sigma(W_u[a^{\\langle t-1 \\rangle}, x^{\\langle t \\rangle}] + b_u),\\quad
+\\Gamma_f = \\sigma(W_f[\\dots] + b_f),\\quad \\Gamma_o = \\sigma(W_o[\\dots] + b_o),\\quad
+\\tilde c = \\tanh(W_c[\\dots] + b_c)$$
+$$c^{\\langle t \\rangle} = \\Gamma_f \\odot c^{\\langle t-1 \\rangle} + \\Gamma_u \\odot \\tilde c,
+\\qquad a^{\\langle t \\rangle} = \\Gamma_o \\odot \\tanh(c^{\\langle t \\rangle})$$
+
+In words, per unit (one of the 64 numbers):
+
+* the **forget gate** $\\Gamma_f$ (written `f` here) says how much of the old memory to keep:
+  1 keeps it all, 0 wipes it;
+* the **update gate** $\\Gamma_u$ (Keras calls it the input gate, `i`) says how much of the new
+  candidate $\\tilde c$ (`g`) to write in;
+* the **output gate** $\\Gamma_o$ (`o`) says how much of the squashed memory $\\tanh(c)$ to show
+  as the hidden state $a$ (`h`), which is all the next layer sees.
+
+The inspector below draws each of them as a heatmap (one row per unit, time left to right, lined
+up with the piano roll) and lets you hover a cell to see this arithmetic with the real numbers.
+"""),
+    new_code_cell("""\
+import os
+
+import jazzwidget as jw
+from jazzwidget.inspect import explain_corpus, passage_clip
+
+EPOCHS = int(os.environ.get("JAZZWIDGET_EPOCHS", "100"))  # CI runs this notebook with fewer"""),
+    new_markdown_cell("""\
+## 1. Train, taking snapshots of the gates as it learns
+`GateSnapshots` is a Keras callback: every few epochs it traces a fixed passage of the corpus
+(here the first 60 values of the first piece) and keeps the weights, so that later we can see
+and hear the model at any of those epochs."""),
+    new_code_cell("""\
+corpus = jw.load_corpus()
+passage = passage_clip(corpus, piece=0, start=0, end=60)
+snapshots = jw.GateSnapshots(passage, every=max(1, EPOCHS // 10))
+model = jw.JazzModel(corpus.vocab, n_a=64)
+model.fit(corpus, epochs=EPOCHS, callbacks=[jw.LivePlot(), snapshots])
+print(model, snapshots)"""),
+    new_markdown_cell("""\
+## 2. A generated clip in the inspector
+Press Play: the amber cursor runs across every heatmap with the music. Hover a cell for the
+step, the note, the chord, the unit and its arithmetic; click a cell to seek and to select the
+unit (its gates appear as lines below the heatmaps); change the gates shown and the unit order
+(*similarity* puts units that move together next to each other)."""),
+    new_code_cell("""\
+SETTINGS = dict(seconds=15, tempo=130, temperature=1.0, seed=1, chords="Dm7 G7 Cmaj7 Cmaj7")
+clip = model.generate(**SETTINGS)
+inspector = jw.GateInspector(model, clip, corpus=corpus, generation=SETTINGS,
+                             order="similarity")
+inspector"""),
+    new_markdown_cell("""\
+## 3. Saturation: which gates act as switches
+Karpathy, Johnson & Fei-Fei (2015) plotted each unit's gate as a point: how often it is nearly
+closed (below 0.1, across) against how often it is nearly open (above 0.9, up). Points in a
+corner are switches; points near (0, 0) are graded. Switch the plot to *the corpus* to count
+over every piece rather than this clip; click a point to select its unit."""),
+    new_code_cell("""\
+forget = inspector.trace.saturation("f")
+always_open = [u for u in range(model.n_a) if forget[u, 1] > 0.5]
+print(f"{len(always_open)} of {model.n_a} units keep their memory (f > 0.9) on most steps "
+      f"of this clip: {always_open[:12]}")"""),
+    new_markdown_cell("""\
+## 4. Units that track the bar, the rests, the chord
+`explain_corpus` correlates every unit's $c$ and $h$, step by step over the whole corpus, with
+features of the value being chosen (position in the bar, rest or note, duration, pitch,
+interval, value type, chord root, chord change) and lists the strongest units per feature."""),
+    new_code_cell("""\
+records = explain_corpus(model, corpus, top=3)
+best = {}
+for record in records:
+    if abs(record["r"]) > abs(best.get(record["feature"], {"r": 0})["r"]):
+        best[record["feature"]] = record
+for feature, record in best.items():
+    unit, state, r = record["unit"], record["state"], record["r"]
+    print(f"{feature:>14}: unit {unit:>2} ({state})  r = {r:+.2f}")"""),
+    new_markdown_cell("""\
+The same question the LSTMVis way: pick a range (here the first rest of the clip; in the widget,
+drag on the note strip) and list the units that switch on there and were off just before. They
+move to the top of the heatmaps, and the amber marks show where else they fire together."""),
+    new_code_cell("""\
+rest = next((k for k, step in enumerate(clip.steps) if step.pitch is None and k > 0), 1)
+matches = inspector.find(rest, rest + 1, threshold=0.3)
+print(f"step {rest} ({clip.steps[rest].value}):", [(m.unit, round(m.score, 2))
+                                                   for m in matches[:8]])"""),
+    new_markdown_cell("""\
+## 5. Ablation: silence units and listen
+Lakretz et al. (2019) found single units that carry number agreement in language models by
+switching them off. Here we hold the units that best follow the rests at zero (their $h$ and
+$c$), and regenerate with the same seed, chords and primer. Play both clips: what changed?"""),
+    new_code_cell("""\
+rest_units = sorted({r["unit"] for r in records if r["feature"] == "is_rest"})
+original, ablated = inspector.ablation.regenerate(rest_units, "zero")
+print("ablated units:", rest_units)
+inspector.ablation"""),
+    new_markdown_cell("""\
+## 6. The learning timeline: hear the model learn
+The snapshots traced the same passage every few epochs. Move the epoch slider to watch the gates
+organize themselves, and press *Play this epoch's clip* to hear what the model would have
+improvised then (same seed and chords at every epoch)."""),
+    new_code_cell("""\
+timeline = jw.GateInspector(model, snapshots=snapshots, gates="ifc", generation=SETTINGS)
+timeline.show_epoch(snapshots.epochs[0])
+timeline.play_epoch(snapshots.epochs[0])
+timeline"""),
+]
 YOUR_MUSIC = [
     new_markdown_cell("""\
 # Your own music
@@ -170,4 +282,5 @@ def write(name: str, cells: list) -> Path:
 
 if __name__ == "__main__":
     print(write("01_quickstart.ipynb", QUICKSTART))
+    print(write("02_inside_the_lstm.ipynb", INSIDE))
     print(write("03_your_own_music.ipynb", YOUR_MUSIC))

@@ -66,11 +66,12 @@ class GateInspector(widgets.VBox):
     order : unit order: "index", "mean", "variance", "saturation" or "similarity".
     top_k : show only the first k units of the order (None: all).
     snapshots : a `GateSnapshots` from `fit`: adds the epoch slider and the epoch's clip.
-    corpus : the corpus for the saturation plot's "corpus" view (default: the values the
-        model was trained on).
+    corpus : the training `Corpus`: adds the saturation plot's "the corpus" view (every piece
+        traced, `jazzwidget.inspect.trace_corpus`).
     generation : the settings the clip was generated with (seconds, tempo, temperature, seed,
-        chords, prime), for ablation and the epoch clips; default: the clip's own length,
-        tempo, chords and prime with seed 0 (both clips of an A/B are made with them).
+        chords, prime), for ablation and the epoch clips: then the A/B's original is the clip
+        itself. Default: the clip's own length, tempo, chords and primer with seed 0 (both
+        clips of an A/B are then made with those).
     threshold : the level above which a unit counts as on when finding units.
 
     Attributes
@@ -105,14 +106,17 @@ class GateInspector(widgets.VBox):
         self._corpus = corpus
         self._corpus_trace: Any = None
         if clip is None and snapshots is not None and isinstance(
-                getattr(snapshots, "clip", None), Clip):
-            clip = snapshots.clip
+                getattr(snapshots, "passage", None), Clip):
+            clip = snapshots.passage
         if self.model is not None:
             if clip is None:
                 settings = {**DEFAULT_GENERATION, "tempo": self.model.tempo, **(generation or {})}
                 clip = self.model.generate(**settings)
-            else:
-                settings = {**clip_settings(clip), **(generation or {})}
+            elif generation is None:
+                settings = clip_settings(clip)
+            else:  # the clip's own settings: its primer came from its seed, do not pin it
+                frame = {k: v for k, v in clip_settings(clip).items() if k != "prime"}
+                settings = {**frame, **generation}
             trace = self.model.trace(clip)
         else:
             trace = model_or_trace
@@ -130,8 +134,8 @@ class GateInspector(widgets.VBox):
         self.player: Player | None = Player(clip, title="traced clip") if clip else None
         self._player_box = widgets.Box([self.player] if self.player else [])
         self._build_controls(gates, order, top_k, threshold)
-        self.saturation = SaturationFigure(self.select_unit)
-        self.unit_lines = UnitLines()
+        self.saturation = SaturationFigure(self.select_unit, trace, self._saturation_label())
+        self.unit_lines = UnitLines(trace)
         self.found = widgets.HTML("", layout=widgets.Layout(min_height="20px"))
         self.explanation = widgets.HTML("")
         self.ablation = (AblationPanel(self._generate, trace.n_a)
@@ -140,6 +144,7 @@ class GateInspector(widgets.VBox):
 
         figures = widgets.HBox([self.saturation.figure, self.unit_lines.figure],
                                layout=widgets.Layout(flex_flow="row wrap"))
+        figures.add_class("jw-inspector-figures")
         children = [self.error, self._player_box, self.controls, self.view, self.found,
                     widgets.VBox([self._source, figures]), self.explanation]
         children += [c for c in (self.ablation, self.timeline) if c is not None]
@@ -181,7 +186,7 @@ class GateInspector(widgets.VBox):
         self._source = widgets.ToggleButtons(options=["this clip"], value="this clip",
                                              description="saturation",
                                              style={"button_width": "90px"})
-        if self.model is not None and (self._corpus is not None or self.model.corpus_values):
+        if self.model is not None and self._corpus is not None:
             self._source.options = ["this clip", "the corpus"]
         self._source.observe(lambda _: self._show_saturation(), "value")
         self.controls = widgets.HBox(
@@ -190,7 +195,7 @@ class GateInspector(widgets.VBox):
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
 
     def _build_timeline(self) -> widgets.VBox:
-        epochs = [int(s.epoch) for s in self.snapshots.snapshots]
+        epochs = list(self.snapshots.epochs)
         if not epochs:
             raise JazzwidgetError("the GateSnapshots holds no snapshots yet: pass it to "
                                   "model.fit(..., callbacks=[snapshots]) first")
@@ -207,8 +212,10 @@ class GateInspector(widgets.VBox):
         self._epoch_button.on_click(lambda _: self.play_epoch())
         header = widgets.HTML("<b>Learning timeline</b>: the passage's gates at each "
                               "snapshot, and the clip the model would have made then")
-        return widgets.VBox([header, widgets.HBox([self._epoch_slider, self._epoch_button]),
-                             self._epoch_box])
+        timeline = widgets.VBox([header, widgets.HBox([self._epoch_slider,
+                                                       self._epoch_button]), self._epoch_box])
+        timeline.add_class("jw-inspector-timeline")
+        return timeline
 
     # ------------------------------------------------------------------ public
     @property
@@ -304,11 +311,7 @@ class GateInspector(widgets.VBox):
         if self.snapshots is None:
             raise JazzwidgetError("no snapshots: pass snapshots=GateSnapshots(...) that was "
                                   "given to fit")
-        found = [s for s in self.snapshots.snapshots if int(s.epoch) == int(epoch)]
-        if not found:
-            epochs = ", ".join(str(s.epoch) for s in self.snapshots.snapshots)
-            raise JazzwidgetError(f"no snapshot at epoch {epoch}: the snapshots are at {epochs}")
-        trace = found[0].trace
+        trace = self.snapshots.snapshot(int(epoch)).trace
         clip = self.clip if self.clip is not None and trace.steps == len(self.clip.steps) else None
         self.epoch = int(epoch)
         self._show_trace(trace, clip)
@@ -321,7 +324,7 @@ class GateInspector(widgets.VBox):
         if self.snapshots is None:
             raise JazzwidgetError("no snapshots: pass snapshots=GateSnapshots(...)")
         epoch = self._epoch_slider.value if epoch is None else int(epoch)
-        keys = ("seconds", "tempo", "temperature", "seed", "chords")
+        keys = ("seconds", "tempo", "temperature", "seed", "chords", "prime")
         try:
             clip = self.snapshots.clip_at(epoch, **{k: v for k, v in self.generation.items()
                                                     if k in keys})
@@ -426,27 +429,25 @@ class GateInspector(widgets.VBox):
                 self._corpus_trace = self._trace_corpus()
             self.saturation.show(self._corpus_trace, "the corpus")
         else:
-            label = "this clip" if self.epoch is None else f"the passage at epoch {self.epoch}"
-            self.saturation.show(self.trace, label)
+            self.saturation.show(self.trace, self._saturation_label())
         self.saturation.mark(self.view.selected_unit)
+
+    def _saturation_label(self) -> str:
+        return "this clip" if self.epoch is None else f"the passage at epoch {self.epoch}"
 
     def _trace_corpus(self) -> Any:
         from jazzwidget.inspect import trace_corpus
 
-        corpus = self._corpus if self._corpus is not None else self.model.corpus_values
-        return trace_corpus(self.model, corpus)
+        return trace_corpus(self.model, self._corpus)
 
     def _explain(self, trace: GateTrace, clip: Clip | None) -> None:
         if clip is None or not any(clip.values):
             self.explanation.value = ""
             return
-        try:
-            from jazzwidget.inspect import explain
+        from jazzwidget.inspect import explain
 
+        try:
             records = explain(trace, clip, top=3)
-        except (ImportError, AttributeError):  # TEMPORARY until H1's explain lands
-            self.explanation.value = ""
-            return
         except JazzwidgetError as error:
             self.explanation.value = f"<i>{html.escape(str(error))}</i>"
             return

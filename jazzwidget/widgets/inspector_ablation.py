@@ -122,6 +122,7 @@ class AblationPanel(widgets.VBox):
                               "seed, chords and prime)")
         super().__init__([header, widgets.HBox([self.units, self.clamp, self.button]),
                           self.error, self.players, self.figures], **kwargs)
+        self.add_class("jw-inspector-ablation")
 
     def regenerate(self, units: list[int] | None = None, clamp: str | None = None
                    ) -> tuple[Clip, Clip]:

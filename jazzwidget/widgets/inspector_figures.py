@@ -29,18 +29,36 @@ def saturation(trace: Any, gate: str) -> np.ndarray:
     return GateTrace.saturation(trace, gate, LOW, HIGH)
 
 
+def as_widget(figure: Any) -> Any:
+    """A FigureWidget of a filled ``go.Figure``.
+
+    plotly 6 sends a FigureWidget's edits as messages that only views already on the page
+    apply; a widget displayed after it was filled showed empty axes. So each figure is filled
+    as a plain ``go.Figure`` and wrapped once, with everything in the widget's first state;
+    later edits (to a displayed widget) go through ``batch_update`` as usual.
+    """
+    return figure_widget_class()(figure)
+
+
+def _figure(**layout: Any) -> Any:
+    figure_widget_class()  # imports plotly the fast way (see _plotly)
+    import plotly.graph_objects as go
+
+    return go.Figure(layout=layout)
+
+
 class SaturationFigure:
     """The saturation plot as a `plotly.graph_objects.FigureWidget` (``.figure``).
 
     Parameters
     ----------
     on_select : called with a unit number when a point is clicked.
+    trace, source : what to plot first (see `show`).
     """
 
-    def __init__(self, on_select: Callable[[int], None]) -> None:
-        figure_widget = figure_widget_class()
+    def __init__(self, on_select: Callable[[int], None], trace: Any, source: str = "clip"
+                 ) -> None:
         self._on_select = on_select
-        self.figure = figure_widget()
         layout = dict(
             height=330, width=400, margin=dict(l=50, r=10, t=36, b=44),
             title=dict(text="Gate saturation", font=dict(size=13)),
@@ -50,7 +68,7 @@ class SaturationFigure:
             legend=dict(orientation="h", y=1.0, x=1.0, xanchor="right", yanchor="bottom"),
             template="plotly_white", hovermode="closest", clickmode="event",
         )
-        self.figure.update_layout(**layout)
+        self.figure = _figure(**layout)
         self.figure.add_shape(type="line", x0=0, y0=1, x1=1, y1=0,
                               line=dict(color="#c8ccd6", dash="dot", width=1))
         for gate in SATURATION_GATES:
@@ -64,9 +82,11 @@ class SaturationFigure:
                                 hoverinfo="skip",
                                 marker=dict(size=16, color="rgba(0,0,0,0)",
                                             line=dict(width=2, color="#111111")))
+        self.points: dict[str, np.ndarray] = {}
+        self.show(trace, source)
+        self.figure = as_widget(self.figure)
         for scatter in self.figure.data[:len(SATURATION_GATES)]:
             scatter.on_click(self._clicked)
-        self.points: dict[str, np.ndarray] = {}
 
     def show(self, trace: Any, source: str = "clip") -> None:
         """Plot a trace (a clip's, or a `CorpusTrace`); ``source`` names it in the title."""
@@ -83,12 +103,12 @@ class SaturationFigure:
     def mark(self, unit: int) -> None:
         """Ring the unit's points (unit -1: none)."""
         ring = self.figure.data[len(SATURATION_GATES)]
-        if unit < 0 or not self.points:
-            ring.x, ring.y = [], []
-            return
         with self.figure.batch_update():
-            ring.x = [float(self.points[g][unit, 0]) for g in SATURATION_GATES]
-            ring.y = [float(self.points[g][unit, 1]) for g in SATURATION_GATES]
+            if unit < 0 or not self.points:
+                ring.x, ring.y = [], []
+            else:
+                ring.x = [float(self.points[g][unit, 0]) for g in SATURATION_GATES]
+                ring.y = [float(self.points[g][unit, 1]) for g in SATURATION_GATES]
 
     def _clicked(self, trace: Any, points: Any, _state: Any) -> None:
         if points.point_inds:
@@ -100,9 +120,8 @@ class UnitLines:
 
     GATES = ("i", "f", "o", "c", "h")
 
-    def __init__(self) -> None:
-        self.figure = figure_widget_class()()
-        self.figure.update_layout(
+    def __init__(self, trace: GateTrace, unit: int = -1) -> None:
+        self.figure = _figure(
             height=330, width=560, margin=dict(l=46, r=10, t=36, b=44),
             title=dict(text="Click a unit to see its gates over time", font=dict(size=13)),
             xaxis=dict(title="seconds"), yaxis=dict(title="value", range=[-1.05, 1.05]),
@@ -112,6 +131,8 @@ class UnitLines:
             self.figure.add_scatter(x=[], y=[], mode="lines", name=gate,
                                     line=dict(shape="hv", width=1.6, color=GATE_COLORS[gate]))
         self.unit = -1
+        self.show(trace, unit)
+        self.figure = as_widget(self.figure)
 
     def show(self, trace: GateTrace, unit: int) -> None:
         """Draw ``unit`` of ``trace`` (steps as wide as they sound); -1 empties the plot."""
@@ -121,19 +142,22 @@ class UnitLines:
                 for scatter in self.figure.data:
                     scatter.x, scatter.y = [], []
                 self.figure.layout.title.text = "Click a unit to see its gates over time"
-                return
-            # each step's value holds from its start to its end: repeat the last at the end
-            x = [*np.asarray(trace.starts, dtype=float).tolist(),
-                 float(trace.ends[-1]) if trace.steps else 0.0]
-            low = -1.05
-            for scatter, gate in zip(self.figure.data, self.GATES, strict=True):
-                values = np.asarray(trace.gate(gate)[:, unit], dtype=float)
-                scatter.x = x
-                scatter.y = [*values.tolist(), *(values[-1:].tolist())]
-                low = min(low, float(values.min(initial=0)) - 0.05)
-            high = max(1.05, float(np.asarray(trace.c[:, unit]).max(initial=0)) + 0.05)
-            self.figure.layout.yaxis.range = [low, high]
-            self.figure.layout.title.text = f"Unit {unit}: gates and states over time"
+            else:
+                self._draw(trace, unit)
+
+    def _draw(self, trace: GateTrace, unit: int) -> None:
+        # each step's value holds from its start to its end: repeat the last at the end
+        x = [*np.asarray(trace.starts, dtype=float).tolist(),
+             float(trace.ends[-1]) if trace.steps else 0.0]
+        low = -1.05
+        for scatter, gate in zip(self.figure.data, self.GATES, strict=True):
+            values = np.asarray(trace.gate(gate)[:, unit], dtype=float)
+            scatter.x = x
+            scatter.y = [*values.tolist(), *(values[-1:].tolist())]
+            low = min(low, float(values.min(initial=0)) - 0.05)
+        high = max(1.05, float(np.asarray(trace.c[:, unit]).max(initial=0)) + 0.05)
+        self.figure.layout.yaxis.range = [low, high]
+        self.figure.layout.title.text = f"Unit {unit}: gates and states over time"
 
 
 def explain_table(records: Sequence[dict], title: str = "Units that follow musical features"

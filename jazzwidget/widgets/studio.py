@@ -31,6 +31,7 @@ from jazzwidget.music.piece import Piece
 from jazzwidget.widgets._confirm import ConfirmBar
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets._uploads import save_uploads
+from jazzwidget.widgets.inspector_tab import InspectTab
 from jazzwidget.widgets.player import Player
 
 if TYPE_CHECKING:  # the Train and Generate tabs import TensorFlow: built in a thread
@@ -45,7 +46,7 @@ MUSIC21_PIECES = {
     "Irving Berlin: Alexander's Ragtime Band": "music21:leadSheet/berlinAlexandersRagtime.mxl",
     "Stephen Foster: Jeanie with the Light Brown Hair": "music21:leadSheet/fosterBrownHair.mxl",
 }
-TITLES = ("Data", "Train", "Generate & Play")
+TITLES = ("Data", "Train", "Generate & Play", "Inspect")
 LOADING = "TensorFlow is loading…"
 READY_TIMEOUT = 600.0  # seconds to wait for the Train and Generate tabs before giving up
 _UNKNOWN = object()
@@ -90,6 +91,8 @@ class Studio(widgets.Tab):
         The Train tab (``trainer.model`` is the model); waits for ``ready``.
     generator : Generator
         The Generate & Play tab; waits for ``ready``.
+    inspect_tab : InspectTab
+        The Inspect tab: the last generated clip or a corpus passage in a `GateInspector`.
     piece : ipywidgets.Dropdown
         Which piece of the corpus the Data tab draws (and whose tracks the melody picker lists).
     confirm : ConfirmBar
@@ -160,8 +163,13 @@ class Studio(widgets.Tab):
         self.melody.observe(self._on_melody, names="value")
         self.piece.observe(self._on_piece, names="value")
 
-        super().__init__(children=[data_tab, self._train_slot, self._generate_slot],
-                         titles=TITLES)
+        # Inspect tab: the last clip or a corpus passage in a GateInspector (issue 6)
+        self.inspect_tab = InspectTab(
+            model=lambda: self._trainer.model if self._trainer is not None else None,
+            corpus=lambda: self.corpus, last_clip=self._last_clip)
+
+        super().__init__(children=[data_tab, self._train_slot, self._generate_slot,
+                                   self.inspect_tab], titles=TITLES)
         self.add_class("jazzwidget-studio")
         self._show_source_row()
         self._show_corpus()
@@ -321,6 +329,18 @@ class Studio(widgets.Tab):
         if chords.value.strip() in ("", self._auto_chords.strip()):
             self._auto_chords = chords.value = corpus.progression.text()
         self._show_corpus(shown)
+
+    def _last_clip(self) -> tuple[Clip | None, dict[str, Any]]:
+        """The Generate tab's last clip and the settings that made it (for the Inspect tab)."""
+        generator = self._generator
+        if generator is None or generator.clip is None:
+            return None, {}
+        # length and tempo come from the clip itself (the fields may have changed since)
+        settings: dict[str, Any] = {"temperature": float(generator.temperature.value),
+                                    "seed": int(generator.seed.value)}
+        if generator.chords.value.strip():
+            settings["chords"] = generator.chords.value.strip()
+        return generator.clip, settings
 
     def _build(self, n_a: int, epochs: int) -> None:
         """Import TensorFlow, build the model and the Train and Generate tabs (in a thread)."""
