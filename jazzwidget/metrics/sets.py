@@ -30,7 +30,8 @@ FEATURES: dict[str, Callable[[Melody], Any]] = {
     "empty_beat_rate": f.empty_beat_rate,
     "groove_consistency": f.groove_consistency,
     "chord_tone_share": f.chord_tone_share,
-    "value_types": lambda m: np.array(list(f.value_types(m).values())),
+    "value_types": lambda m: np.array([f.value_types(m).get(kind, 0.0)
+                                       for kind in (*f.VALUE_TYPES, "P")]),
 }
 
 

@@ -169,3 +169,12 @@ def test_corpus_segments_and_comparison():
     profile = M.profile(corpus)
     assert profile["pitch_class_histogram"].sum() == pytest.approx(1.0)
     assert profile["notes"] == sum(len(p.notes) for p in corpus.pieces)
+
+
+def test_pitch_encoded_values_stack_with_grammar_ones():
+    pitched = Melody.from_notes([(60, 0, 1)], values=["P60,1.000", "R,1.000", "P62,0.500"])
+    assert M.value_types(pitched)["P"] == pytest.approx(2 / 3)
+    rests = Melody.from_notes([], values=["R,1.000"])
+    table = M.features([pitched, rests, LINE], names=("value_types",))["value_types"]
+    assert table.shape == (3, 6)  # C, S, A, X, R, P for every melody
+    assert table[1, 4] == 1.0 and table[0, 5] == pytest.approx(2 / 3)
