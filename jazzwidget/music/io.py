@@ -236,9 +236,7 @@ def _raw_from_pretty_midi(
         ) from exc
 
     _, tempi = midi.get_tempo_changes()
-    tempo = round(float(tempi[0]), 2) if len(tempi) else 120.0
-    if not MIN_TEMPO <= tempo <= MAX_TEMPO:
-        tempo = min(max(tempo, MIN_TEMPO), MAX_TEMPO) if math.isfinite(tempo) else 120.0
+    tempo = _tempo(float(tempi[0]) if len(tempi) else 120.0)
     beats_per_bar = 4
     if midi.time_signature_changes:
         first = min(midi.time_signature_changes, key=lambda ts: ts.time)
@@ -251,6 +249,11 @@ def _raw_from_pretty_midi(
     if not symbols:
         symbols, where = chord_texts([(t / resolution, text) for t, text in markers], "markers")
     return RawScore(name, tracks, symbols, where, tempo, beats_per_bar)
+
+
+def _tempo(bpm: float) -> float:
+    """The written tempo, rounded, clamped to MIN_TEMPO-MAX_TEMPO (120 when not a number)."""
+    return round(min(max(bpm, MIN_TEMPO), MAX_TEMPO), 2) if math.isfinite(bpm) else 120.0
 
 
 def _midi_markers(midi: Any) -> list[tuple[int, str]]:
@@ -283,7 +286,13 @@ def _read_music21_file(path: Path) -> RawScore:
     from music21 import converter
 
     try:
-        score = converter.parse(str(path))
+        with warnings.catch_warnings():
+            # music21 warns about what it skips in a file ("0 qpm tempo tag found, skipping"):
+            # the piece is read without it, as the MIDI reader reads past pretty_midi's.
+            warnings.simplefilter("ignore")
+            score = converter.parse(str(path))
+    # music21 raises many types on a broken file (its own exceptions, ParseError, ValueError,
+    # UnicodeDecodeError, ZeroDivisionError, ...): each means "not a readable score".
     except Exception as exc:
         raise MusicFileError(
             f"cannot read {path.name!r} ({type(exc).__name__}: {exc}); check that it is a valid "
@@ -342,7 +351,7 @@ def _from_music21(score: Any, name: str) -> RawScore:
     beats_per_bar = 4
     if signatures:
         beats_per_bar = max(1, round(float(signatures[0].barDuration.quarterLength)))
-    raw = RawScore(name, tracks, [], "", round(float(bpm), 2) if bpm else 120.0, beats_per_bar)
+    raw = RawScore(name, tracks, [], "", _tempo(float(bpm) if bpm else 120.0), beats_per_bar)
     raw.melody_symbols = symbols_by_part
     return raw
 
