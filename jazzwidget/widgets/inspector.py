@@ -152,7 +152,9 @@ class GateInspector(widgets.VBox):
         self.add_class("jw-gate-inspector")
         self.view.observe(self._on_selected_unit, "selected_unit")
         self.view.observe(self._on_selection, "selection")
-        self._show_trace(trace, clip)
+        # The figures were built with this trace: no edits before they are displayed (plotly 6
+        # replays edits made before the first view badly: the figure showed empty axes).
+        self._show_trace(trace, clip, figures=False)
         if self.player is not None:
             self.link(self.player)
 
@@ -351,7 +353,7 @@ class GateInspector(widgets.VBox):
     def _generate(self, ablate: Any = None) -> Clip:
         return self.model.generate(**self.generation, ablate=ablate)
 
-    def _show_trace(self, trace: GateTrace, clip: Clip | None) -> None:
+    def _show_trace(self, trace: GateTrace, clip: Clip | None, figures: bool = True) -> None:
         self.trace = trace
         data = inspector_data(trace, clip)
         with self.view.hold_sync():
@@ -362,8 +364,9 @@ class GateInspector(widgets.VBox):
             self.view.title = self._title(trace, clip)
         self.matches = []
         self.found.value = ""
-        self._show_saturation()
-        self._on_selected_unit()
+        if figures:
+            self._show_saturation()
+            self._on_selected_unit()
         self._explain(trace, clip)
 
     def _title(self, trace: GateTrace, clip: Clip | None) -> str:

@@ -32,10 +32,9 @@ def saturation(trace: Any, gate: str) -> np.ndarray:
 def as_widget(figure: Any) -> Any:
     """A FigureWidget of a filled ``go.Figure``.
 
-    plotly 6 sends a FigureWidget's edits as messages that only views already on the page
-    apply; a widget displayed after it was filled showed empty axes. So each figure is filled
-    as a plain ``go.Figure`` and wrapped once, with everything in the widget's first state;
-    later edits (to a displayed widget) go through ``batch_update`` as usual.
+    A plotly 6 FigureWidget edited before its first view showed empty axes in JupyterLab. So
+    each figure is filled as a plain ``go.Figure`` and wrapped once, with everything in the
+    widget's first state; later edits (to a displayed widget) go through ``batch_update``.
     """
     return figure_widget_class()(figure)
 
