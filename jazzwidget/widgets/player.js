@@ -22,7 +22,7 @@ const LOOKAHEAD = 2.0; // seconds of audio scheduled ahead: a busy page may stal
 const TICK_MS = 25; // how often the scheduler looks ahead
 const SYNC_MS = 100; // at most ten position updates a second to Python
 const LATE = 0.005; // a note due more than this many seconds ago (a stall) is skipped
-const START_DELAY = 0.03; // seconds between Play (or a seek) and the first note
+const START_DELAY = 0.1; // seconds between Play (or a seek) and the first note
 const RESUME_WAIT_MS = 1500; // how long Play waits for the browser to allow sound
 const ROLL_HEIGHT = 236; // CSS pixels of the canvas
 const LANE = 32; // chord lane height
@@ -477,13 +477,13 @@ class Transport {
 
   scheduleUpTo(clipTime) {
     const at = (t) => this.anchor + (t - this.songPos) / this.speed;
-    const now = this.ctx.currentTime;
     for (const name of Object.keys(this.tracks)) {
       const track = this.tracks[name];
       while (this.next[name] < track.length && track[this.next[name]].start < clipTime) {
         const note = track[this.next[name]++];
         if (note.start < this.scheduledTo - 1e-6) continue;
         const due = at(note.start);
+        const now = this.ctx.currentTime; // read again: making voices takes time too
         if (due < now - LATE) continue; // the page stalled past this note: skip it, no burst
         const when = Math.max(due, now);
         const length = Math.max(0.02, (Math.min(note.end, this.duration) - note.start) / this.speed);
@@ -497,6 +497,7 @@ class Transport {
       }
     }
     this.scheduledTo = clipTime;
+    const now = this.ctx.currentTime;
     this.voices = this.voices.filter((voice) => voice.stop > now);
   }
 

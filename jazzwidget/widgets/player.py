@@ -67,8 +67,10 @@ class Player(anywidget.AnyWidget):
         Playhead in seconds. The browser updates it about ten times a second while playing;
         setting it from Python moves the playhead (seeks).
     playing : bool
-        Whether the browser is playing. Setting it to False pauses; True asks the browser to
-        play (a desktop browser may wait for a click on Play before it makes sound).
+        Whether the browser is playing. Setting it to False pauses; True plays once a click
+        on a Play button has allowed sound on the page (browsers start sound only after a
+        click); before that it goes back to False and the Player says "Click Play to allow
+        sound". It stays False for an empty Player.
     speed : float
         Playback speed, 0.5 to 2 (1 is the clip's own tempo, shown apart as ``tempo``); values
         outside are clamped. A new clip starts at speed 1.
@@ -89,7 +91,8 @@ class Player(anywidget.AnyWidget):
     MusicFileError : the path is missing, a folder, of another type or unreadable
         (constructor and setter).
     NoMelodyError : the file or PrettyMIDI has no pitched notes to play, or ``melody`` names no
-        usable track. A `Clip` without notes is accepted (silence).
+        usable track. A `Clip` without notes is accepted: an empty Player that says so, with
+        Play and the downloads disabled.
 
     Examples
     --------
