@@ -3,7 +3,7 @@
 import pytest
 
 from jazzwidget.errors import ChordError
-from jazzwidget.music.harmony import name_chord, parse_chord, parse_progression
+from jazzwidget.music.harmony import name_chord, parse_chord, parse_progression, pitch_class_name
 from jazzwidget.music.piece import ChordSpan
 from jazzwidget.music.progression import Progression
 
@@ -83,3 +83,56 @@ def test_bad_progression_names_the_symbol():
         parse_progression("Dm7 Gx7 Cmaj7")
     with pytest.raises(ChordError, match="empty"):
         parse_progression("  ")
+
+
+def test_an_approach_tone_below_a_chord_tone_across_the_octave():
+    # C (pc 0) is a semitone under B, a tone of B major, and outside B's scale
+    assert parse_chord("B").pitch_type(60) == "A"
+    assert parse_chord("B").pitch_type(61) == "S"
+
+
+def test_voicing_stacks_up_to_four_chord_tones_from_the_root_above_low():
+    assert parse_chord("Bb7").voicing() == [58, 62, 65, 68]
+    assert parse_chord("Bb7").voicing(50) == [58, 62, 65, 68]
+    assert parse_chord("C9").voicing() == [48, 52, 55, 58]  # the 9th is left out
+
+
+def test_accidentals_and_octaves_of_pitch_class_names():
+    assert [parse_chord(s).root for s in ("C#", "Db", "F##", "Bbb", "E♭", "G♯")] == [
+        1, 1, 7, 9, 3, 8]
+    assert pitch_class_name(12) == "C" and pitch_class_name(-1) == "B"
+
+
+def test_progressions_with_commas_or_outer_bar_lines():
+    assert parse_progression("Dm7,G7, Cmaj7") == [["Dm7"], ["G7"], ["Cmaj7"]]
+    assert parse_progression("| Dm7 G7 | Cmaj7 |") == [["Dm7", "G7"], ["Cmaj7"]]
+    with pytest.raises(ChordError, match=r"^the chord progression is empty: write chords such "
+                                         r"as 'Dm7 G7 Cmaj7'$"):
+        parse_progression("  ")
+    with pytest.raises(ChordError, match=r"has an empty bar between two '\|'"):
+        parse_progression("Dm7 || G7")
+
+
+@pytest.mark.parametrize(
+    ("pitches", "weights", "name"),
+    [([57, 60, 64, 67], None, "Am7"),  # the bass decides between Am7 and C6
+     ([48, 57, 64, 67], None, "C6"),
+     ([59, 62, 65, 69], None, "Bm7b5"),
+     ([60, 63, 66, 69], None, "Cdim7"),
+     ([60, 64, 68], None, "Caug"),
+     ([60, 65, 67, 70], None, "C7sus4"),
+     ([50, 60, 64, 67], None, "D7sus4"),
+     ([60, 64], None, "C"),  # a missing fifth still names the triad
+     ([60], None, "C"),
+     ([60, 60, 60, 63, 67, 70], None, "Cm7"),
+     ([60, 64, 67, 69, 72], [1, 1, 1, 3, 1], "C6"),
+     ([52, 55, 59, 62], [4, 1, 1, 1], "Em7")],
+)
+def test_name_chord_by_weighted_template_matching(pitches, weights, name):
+    assert name_chord(pitches, weights) == name
+
+
+def test_name_chord_needs_sounding_weight_and_one_weight_per_pitch():
+    assert name_chord([]) is None and name_chord([60, 64], [0, 0]) is None
+    with pytest.raises(ValueError, match="zip"):
+        name_chord([60, 64, 67], [1, 1])

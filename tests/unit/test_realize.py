@@ -1,7 +1,9 @@
 """Realization: values + chords -> notes, and the encode/realize property."""
 
 import itertools
+from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ from jazzwidget.music.clip import Clip
 from jazzwidget.music.harmony import parse_chord
 from jazzwidget.music.piece import MelodyEvent
 from jazzwidget.music.progression import Progression
-from jazzwidget.music.realize import HIGHEST, LOWEST, realize
+from jazzwidget.music.realize import HIGHEST, LOWEST, START_CENTER, _pick, choose_pitch, realize
 from jazzwidget.music.values import DURATION_GRID, encode_melody, parse_value
 
 PROGRESSIONS = ["Dm7 G7 Cmaj7 Cmaj7", "F7 Bb7 F7 C7", "Cm7 | Fm7 | G7b9 | Cm7", "Bb7 G7 | Cm7 F7"]
@@ -120,3 +122,44 @@ def test_a_realized_clip_is_monophonic_in_its_midi_file(tmp_path):
 def test_pitch_encoding_realizes_exact_pitches():
     notes = realize(["P64,0.500", "R,0.500", "P67,1.000"], Progression.from_text("C"), seed=0)
     assert [n.pitch for n in notes] == [64, None, 67]
+
+
+def outcomes(kind, symbol, previous, window, draws=200):
+    chord = parse_chord(symbol)
+    rng = np.random.default_rng(0)
+    return [choose_pitch(kind, chord, previous, window, rng) for _ in range(draws)]
+
+
+def test_without_a_window_a_pitch_stays_within_a_tritone_of_the_previous_note():
+    assert set(outcomes("C", "C", 79, None)) == {76, 84}  # 73-85, not the previous note
+    assert set(outcomes("C", "G", 79, None)) == {74, 83}
+    assert set(outcomes("C", "C", None, None)) == {64, 67, 72}  # around G4, the start
+
+
+def test_the_previous_pitch_is_not_repeated_when_another_fits():
+    assert set(outcomes("C", "C", 67, (-3, 3))) == {64}  # 64 and 67 fit; 67 was just played
+    assert set(outcomes("C", "C", 67, (-1, 1))) == {67}  # only 67 fits: it is repeated
+
+
+def test_candidates_nearer_the_encoded_interval_are_likelier():
+    counts = Counter(outcomes("C", "C", 60, (0, 12), draws=3000))
+    # 64, 67, 72 fit the window 60-72 (60 was just played); center 66: weights 1/3, 1/2, 1/7
+    expected = np.array([1 / 3, 1 / 2, 1 / 7]) / (1 / 3 + 1 / 2 + 1 / 7)
+    shares = np.array([counts[64], counts[67], counts[72]]) / 3000
+    assert np.abs(shares - expected).max() < 0.03, shares
+
+
+def test_pick_weighs_by_closeness_to_the_center():
+    rng = np.random.default_rng(1)
+    picks = Counter(_pick([60, 66], 60.0, rng) for _ in range(4000))
+    assert abs(picks[60] / 4000 - 7 / 8) < 0.02  # weights 1 and 1/7
+
+
+def test_realize_defaults_to_seed_zero_and_takes_a_generator():
+    tokens = ["C,0.500"] + ["S,0.500,<m3,m-3>", "C,0.500,<M3,M-2>"] * 8
+    progression = Progression.from_text("Dm7 G7")
+    default = [e.pitch for e in realize(tokens, progression)]
+    assert default == [e.pitch for e in realize(tokens, progression, seed=0)]
+    generator = [e.pitch for e in realize(tokens, progression, np.random.default_rng(0))]
+    assert generator == default
+    assert START_CENTER - 6 <= default[0] <= START_CENTER + 6

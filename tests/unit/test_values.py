@@ -69,3 +69,19 @@ def test_parse_value():
     assert (value.kind, value.window) == ("A", (-4, 2))
     assert value.duration == pytest.approx(1 / 3)
     assert parse_value("P64,0.500").pitch == 64
+
+
+def test_a_melody_keeps_its_own_start_and_nothing_encodes_to_nothing():
+    melody = [MelodyEvent(2.0, 1.0, 60), MelodyEvent(3.0, 0.5, 64)]
+    assert encode_melody(melody, over_c7) == ["C,1.000", "C,0.500,<P5,m2>"]
+    assert encode_melody([], over_c7) == []
+
+
+def test_a_thirty_second_note_rounds_up_to_a_sixteenth():
+    melody = [MelodyEvent(0.0, 0.125, 60), MelodyEvent(0.125, 0.875, 62)]
+    assert [t.split(",")[1] for t in encode_melody(melody, over_c7)] == ["0.250", "0.750"]
+
+
+def test_unknown_encoding_lists_the_known_ones():
+    with pytest.raises(CorpusError, match=r"use one of grammar, pitch$"):
+        encode_melody([MelodyEvent(0, 1, 60)], over_c7, encoding="midi")
