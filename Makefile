@@ -59,6 +59,15 @@ test-browser: $(BIN)/.installed chromium
 fuzz: $(BIN)/.installed
 	JAZZWIDGET_FUZZ_SCALE=$${JAZZWIDGET_FUZZ_SCALE:-10} $(BIN)/pytest -q tests/unit/test_fuzz_readers.py
 
+## Mutation testing with mutmut (config in pyproject.toml: jazzwidget/music and the numpy step,
+## sampling and trace, judged by tests/unit); niced for shared machines. Prints the score and
+## fails below 80%; the survivors are explained in docs/mutation.md.
+mutation: $(BIN)/.installed
+	rm -rf mutants
+	nice -n 10 $(BIN)/mutmut run --max-children 2 2>&1 | tail -c 300; echo
+	$(BIN)/mutmut results
+	$(BIN)/python scripts/mutation_score.py
+
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
 
