@@ -30,7 +30,7 @@ from jazzwidget.music.values import ENCODINGS
 FORMAT_VERSION = 1
 DEFAULT_PROGRESSION = "F7 | Bb7 | F7 | F7 | Bb7 | Bb7 | F7 | F7 | Gm7 | C7 | F7 | C7"
 # Chosen by measurement on the built-in corpus (README "Does it learn?").
-DEFAULT_DROPOUT = 0.3
+DEFAULT_DROPOUT = 0.2
 DEFAULT_PATIENCE = 10
 
 
@@ -165,8 +165,8 @@ class JazzModel:
         learning_rate : recompiles with a new schedule (Adam's state starts over).
         early_stopping : keep the best epoch: stop after this many epochs without a lower
             validation loss and restore the weights of the epoch with the lowest one
-            (`best_epoch`). None trains every epoch and keeps the last weights, so that the
-            rising validation curve of memorization shows.
+            (`best_epoch`), also when training is stopped. None trains every epoch and keeps
+            the last weights, so that the rising validation curve of memorization shows.
         seed : the order windows are shuffled in; default derived from the model's ``seed``.
         callbacks : Keras callbacks (`LivePlot`, EarlyStopping, ...), called as Keras' ``fit``
             calls them; ``model.stop()`` or ``stop_training`` stops after the current batch.
