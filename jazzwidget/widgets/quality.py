@@ -6,8 +6,8 @@ with the chord-tone share of both and the longest run of values the clip copied 
 the corpus. `Generator` updates it after each Generate.
 
 The corpus side is a `Corpus` when one is given (its real pitches); else the values a model was
-trained on (``model.corpus_values``), realized over the model's progression with a fixed seed,
-so a saved model still has a reference.
+trained on (``model.corpus_values``; the first `REFERENCE_VALUES` of them), realized over the
+model's progression with a fixed seed, so a saved model still has a reference.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ PANELS = ("pitch classes (share of time)", "note lengths (share of notes)", "val
 CLIP_COLOR, CORPUS_COLOR = "#1f77b4", "#b0b0b0"
 PITCH_LABELS = tuple(pitch_class_name(pc) for pc in range(12))
 EMPTY_NOTE = "Generate a clip to compare it with the corpus"
+# Realizing a model's training values costs about 1 ms a value: enough of them for steady
+# histograms (copied runs are still looked up in all of them).
+REFERENCE_VALUES = 2000
 
 
 def _bars(profile_: dict[str, Any] | None) -> list[np.ndarray]:
@@ -42,12 +45,13 @@ def _bars(profile_: dict[str, Any] | None) -> list[np.ndarray]:
             np.array([profile_["value_types"].get(k, 0.0) for k in VALUE_TYPES])]
 
 
-def model_reference(model: JazzModel) -> Melody | None:
-    """The model's training values realized over its progression (seed 0), or None."""
+def model_reference(model: JazzModel, limit: int = REFERENCE_VALUES) -> Melody | None:
+    """The model's training values (the first ``limit``) realized over its progression with
+    seed 0, or None before any training."""
     from jazzwidget.music.progression import Progression
     from jazzwidget.music.realize import realize
 
-    values = list(getattr(model, "corpus_values", []) or [])
+    values = list(getattr(model, "corpus_values", []) or [])[:limit]
     if not values:
         return None
     progression = Progression.coerce(model.progression_text)
@@ -115,7 +119,8 @@ class QualityView(widgets.VBox):
         else:
             melody = model_reference(reference)
             self._reference = profile(melody) if melody is not None else None
-            self._corpus_values = list(melody.values) if melody is not None else None
+            self._corpus_values = (list(reference.corpus_values) if melody is not None
+                                   else None)
         self._draw()
 
     def show(self, clip: Clip) -> dict[str, Any]:
