@@ -77,6 +77,8 @@ def test_dropout_is_training_only_and_the_numpy_step_still_equals_keras(small_co
     ids = small_corpus.ids(model.vocab)[:20]
     x = np.eye(len(model.vocab), dtype=np.float32)[ids][None]
     keras_p = np.asarray(model.keras_model.predict(x, verbose=0))[0]
+    noisy = [np.asarray(model.keras_model(x, training=True))[0] for _ in range(2)]
+    assert not np.allclose(noisy[0], noisy[1]) and not np.allclose(noisy[0], keras_p)
     w = model.weights
     h, c = np.zeros(w.n_a), np.zeros(w.n_a)
     for t, index in enumerate(ids):
