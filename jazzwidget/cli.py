@@ -130,7 +130,9 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     else:
         print(f"no --model given: training one with the defaults ({args.epochs} epochs)")
         model = _fit(corpus, args.epochs)
-        name = f"LSTM ({model.epochs_trained} epochs)"
+        best = getattr(model, "best_epoch", None)
+        name = (f"LSTM (epoch {best} of {model.epochs_trained})" if best
+                else f"LSTM ({model.epochs_trained} epochs)")
     scores = baseline_scores(corpus, model.vocab)
     scores[name] = model.evaluate(corpus)
     targets = scores[name]["targets"]
