@@ -80,7 +80,8 @@ class QualityView(widgets.VBox):
 
         layout = make_subplots(rows=1, cols=3, subplot_titles=PANELS,
                                horizontal_spacing=0.06).layout
-        layout.update(height=260, margin={"l": 40, "r": 10, "t": 40, "b": 40},
+        layout.update(autosize=True, height=260,  # the container's width, never a fixed one
+                      margin={"l": 40, "r": 10, "t": 40, "b": 40},
                       barmode="group", legend={"orientation": "h", "y": -0.25},
                       bargap=0.2)
         for axis in ("yaxis", "yaxis2", "yaxis3"):
