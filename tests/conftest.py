@@ -12,6 +12,15 @@ SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "original_
 HEAVY = ("tensorflow", "keras", "plotly", "anywidget")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_chord_cache() -> None:
+    """`parse_chord` is cached: start each test with an empty cache, so that each test runs the
+    chord reader it reads chords with (mutation testing relies on it)."""
+    from jazzwidget.music.harmony import parse_chord
+
+    parse_chord.cache_clear()
+
+
 @pytest.fixture
 def seed_file() -> Path:
     """The seed's training MIDI, read from ../shared/data (it may not be shipped)."""
