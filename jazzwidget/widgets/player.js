@@ -24,6 +24,7 @@ const SYNC_MS = 100; // at most ten position updates a second to Python
 const LATE = 0.005; // a note due more than this many seconds ago (a stall) is skipped
 const START_DELAY = 0.1; // seconds between Play (or a seek) and the first note
 const RESUME_WAIT_MS = 1500; // how long Play waits for the browser to allow sound
+const ECHO_MS = 3000; // the kernel's echo of a value we sent arrives within this
 const ROLL_HEIGHT = 236; // CSS pixels of the canvas
 const LANE = 32; // chord lane height
 const MIN_PX_PER_SEC = 30; // a long piece opens at this zoom at least (then it scrolls)
@@ -549,7 +550,8 @@ class Controller {
     this.starting = false;
     this.requests = new Map(); // download request id -> the view's callback
     this.lastSync = 0;
-    this.ownChange = false; // set while we write position/playing, so our own echo is ignored
+    this.ownChange = false; // set while we write position/playing: our own change events
+    this.sent = {}; // key -> {value, stamp, overtaken}: the last value we sent to the kernel
     this.music = readMusic(model);
     this.transport = new Transport(() => {
       this.push(this.transport.duration, false);
@@ -591,6 +593,9 @@ class Controller {
 
   // Write position (and playing) to the model and Python.
   push(position, playing) {
+    const stamp = performance.now();
+    this.sent.position = { value: position, stamp, overtaken: false };
+    if (playing !== undefined) this.sent.playing = { value: playing, stamp, overtaken: false };
     this.ownChange = true;
     try {
       this.model.set("position", position);
@@ -665,9 +670,25 @@ class Controller {
     this.changed();
   }
 
+  // The kernel echoes each update we send, and ipywidgets applies the echo of our latest one.
+  // When Python (or another widget) set the value in between, that echo would undo its change
+  // (a seek from Python jumping back): an incoming value equal to the one we last sent, after
+  // an outside change overtook it, is that stale echo.
+  isStaleEcho(key, value) {
+    const sent = this.sent[key];
+    if (!sent || !sent.overtaken || performance.now() - sent.stamp > ECHO_MS) return false;
+    return sent.value === value;
+  }
+
+  overtake(key) {
+    if (this.sent[key]) this.sent[key].overtaken = true;
+  }
+
   onPosition() {
     if (this.ownChange) return;
     const p = Number(this.model.get("position"));
+    if (this.isStaleEcho("position", p)) return;
+    this.overtake("position");
     if (Number.isFinite(p) && Math.abs(p - this.transport.time()) > 0.02) {
       this.transport.seek(p);
       this.changed();
@@ -677,6 +698,8 @@ class Controller {
   onPlaying() {
     if (this.ownChange) return;
     const want = Boolean(this.model.get("playing"));
+    if (this.isStaleEcho("playing", want)) return;
+    this.overtake("playing");
     if (want && !this.transport.playing) {
       const ctx = runningAudio();
       if (ctx && !this.music.empty) {
