@@ -239,10 +239,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JazzwidgetError as error:
         print(f"jazzwidget: error: {error}", file=sys.stderr)
         return 2
-    except OSError as error:  # a file that cannot be written or read where it was asked
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as error:
+        # the path that was asked for is wrong or not allowed: name it
         where = f" {error.filename}" if error.filename else ""
         print(f"jazzwidget: error: cannot use{where}: {error.strerror or error} (check the "
-              f"path and that its folder exists)", file=sys.stderr)
+              f"path, that its folder exists and that you may use it)", file=sys.stderr)
+        return 2
+    except OSError as error:  # anything else the system refused (a full disk, ...): as it said
+        print(f"jazzwidget: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("jazzwidget: interrupted", file=sys.stderr)

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,8 @@ def _native_stderr_hidden() -> Iterator[None]:
 
     TensorFlow 2.21 prints its oneDNN start-up lines whatever TF_CPP_MIN_LOG_LEVEL says; they
     are noise in a notebook and would make a CLI error more than one line. Python's own errors
-    are unaffected (they are raised, and printed after the descriptor is back).
+    are unaffected (they are raised, and printed after the descriptor is back), and Python's
+    warnings are recorded meanwhile and issued again once it is back, so none is lost.
     """
     try:
         sys.stderr.flush()
@@ -35,13 +37,18 @@ def _native_stderr_hidden() -> Iterator[None]:
         yield
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
+    caught: list[warnings.WarningMessage] = []
     try:
         os.dup2(devnull, 2)
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                               warning.lineno, source=warning.source)
 
 
 def keras_module() -> Any:

@@ -63,3 +63,26 @@ def test_cli_rejects_bad_numbers_before_work(argv, capsys):
         main(argv)
     assert exit_info.value.code == 2
     assert "too small" in capsys.readouterr().err
+
+
+def test_a_system_error_that_is_not_about_the_path_is_reported_as_it_is(monkeypatch, capsys):
+    import errno
+
+    from jazzwidget import cli
+
+    def full_disk(args):
+        raise OSError(errno.ENOSPC, "No space left on device", "clip.mid")
+
+    monkeypatch.setattr(cli, "cmd_inspect", full_disk)
+    assert main(["inspect"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "check the path" not in err
+
+
+def test_python_warnings_survive_the_hidden_native_stderr():
+    import warnings
+
+    from jazzwidget.model.network import _native_stderr_hidden
+
+    with pytest.warns(UserWarning, match="said while Keras loads"), _native_stderr_hidden():
+        warnings.warn("said while Keras loads", UserWarning, stacklevel=1)
