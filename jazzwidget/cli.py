@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jazzwidget.errors import JazzwidgetError
+from jazzwidget.music.defaults import DEFAULT_TEMPO
 
 
 def _progress_callback(epochs: int) -> Any:
@@ -176,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def generation_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--seconds", type=POSITIVE, default=15.0, help="clip length (15)")
-        p.add_argument("--tempo", type=POSITIVE, default=130, help="beats per minute (130)")
+        p.add_argument("--tempo", type=POSITIVE, default=DEFAULT_TEMPO,
+                       help=f"beats per minute ({DEFAULT_TEMPO:g})")
         p.add_argument("--temperature", type=_at_least(0.0), default=1.0,
                        help="0 = always the likeliest value; 1 = sample (default)")
         p.add_argument("--seed", type=int, default=None, help="random seed")

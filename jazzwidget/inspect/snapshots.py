@@ -13,6 +13,7 @@ from jazzwidget.errors import InspectError
 from jazzwidget.model.step import Ablation, LSTMWeights
 from jazzwidget.model.trace import GateTrace, trace_values
 from jazzwidget.music.clip import Clip
+from jazzwidget.music.defaults import DEFAULT_SECONDS
 
 if TYPE_CHECKING:
     from jazzwidget.model.jazz_model import JazzModel
@@ -118,7 +119,7 @@ class GateSnapshots(keras.callbacks.Callback):
         raise InspectError(f"no snapshot of epoch {epoch}: there are epochs "
                            f"{', '.join(map(str, self.epochs)) or 'none (fit first)'}")
 
-    def clip_at(self, epoch: int, seconds: float = 15.0, tempo: float = 130,
+    def clip_at(self, epoch: int, seconds: float = DEFAULT_SECONDS, tempo: float | None = None,
                 temperature: float = 1.0, seed: int | None = 0,
                 chords: str | Progression | None = None,
                 prime: Sequence[str] | Clip | None = None,

@@ -24,6 +24,7 @@ from jazzwidget.model.trace import GateTrace, trace_values
 from jazzwidget.model.training import train
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.corpus import TX, Corpus
+from jazzwidget.music.defaults import DEFAULT_SECONDS, DEFAULT_TEMPO
 from jazzwidget.music.progression import Progression
 from jazzwidget.music.values import ENCODINGS
 
@@ -85,7 +86,7 @@ class JazzModel:
         # What generation needs from the training corpus, kept with the weights.
         self.corpus_values: list[str] = []
         self.progression_text = DEFAULT_PROGRESSION
-        self.tempo = 130.0
+        self.tempo = DEFAULT_TEMPO  # the training corpus's tempo once fit
         self.seed = seed
         self.best_epoch: int | None = None
         self.training = False
@@ -278,7 +279,8 @@ class JazzModel:
         start = int(rng.integers(0, len(self.corpus_values) - length))
         return self.corpus_values[start:start + length]
 
-    def generate(self, seconds: float = 15.0, tempo: float = 130, temperature: float = 1.0,
+    def generate(self, seconds: float = DEFAULT_SECONDS, tempo: float | None = None,
+                 temperature: float = 1.0,
                  seed: int | None = None, chords: str | Progression | None = None,
                  prime: Sequence[str] | Clip | None = None,
                  ablate: Ablation | Mapping[str, Any] | None = None, *,
@@ -288,7 +290,8 @@ class JazzModel:
         Parameters
         ----------
         seconds : length of the clip; the last note is cut to end exactly there.
-        tempo : beats per minute (the seed played at 130).
+        tempo : beats per minute; default the model's ``tempo`` (its training corpus's, or
+            130 as in the seed before any training).
         temperature : 0 picks the likeliest value each step (the seed's argmax); 1 samples the
             model's distribution; higher is wilder.
         seed : random seed; the same seed gives the same clip.
@@ -313,6 +316,7 @@ class JazzModel:
             prime_values = prime.values
         else:
             prime_values = list(prime)
+        tempo = self.tempo if tempo is None else tempo
         return generate(weights, self.vocab, progression, seconds=seconds, tempo=tempo,
                         temperature=temperature, seed=int(rng.integers(2**31)),
                         prime=prime_values, ablation=ablation)
@@ -369,6 +373,6 @@ class JazzModel:
         model.history = {k: list(v) for k, v in meta.get("history", {}).items()}
         model.corpus_values = list(meta.get("corpus_values", []))
         model.progression_text = meta.get("progression", DEFAULT_PROGRESSION)
-        model.tempo = float(meta.get("tempo", 130.0))
+        model.tempo = float(meta.get("tempo", DEFAULT_TEMPO))
         model.best_epoch, model.seed = meta.get("best_epoch"), meta.get("seed")
         return model

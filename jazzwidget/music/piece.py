@@ -7,7 +7,10 @@ seconds once it has a tempo.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from jazzwidget.music.defaults import BEAT_EPSILON
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,21 @@ class ChordSpan:
     symbol: str
     start: float
     end: float
+
+
+def chord_at(spans: Sequence[ChordSpan], beat: float,
+             starts: Sequence[float] | None = None) -> str:
+    """The symbol of the last span that starts at or before ``beat`` (the first span's before
+    them all): the one chord-at-a-time lookup, for a Piece and a Progression alike.
+
+    ``starts`` are the spans' starts, when the caller keeps them (they must be sorted).
+
+    >>> chord_at([ChordSpan("Dm7", 0, 2), ChordSpan("G7", 2, 4)], 2.0)
+    'G7'
+    """
+    starts = starts if starts is not None else [span.start for span in spans]
+    index = max(bisect.bisect_right(starts, beat + BEAT_EPSILON) - 1, 0)
+    return spans[index].symbol
 
 
 @dataclass(frozen=True)
@@ -104,9 +122,7 @@ class Piece:
 
     def chord_at(self, beat: float) -> str:
         """The chord symbol sounding at a beat (the last one before it, the first one before)."""
-        starts = [span.start for span in self.chords]
-        index = max(bisect.bisect_right(starts, beat + 1e-9) - 1, 0)
-        return self.chords[index].symbol
+        return chord_at(self.chords, beat)
 
     def describe(self) -> str:
         """A few lines: tracks, the melody taken and why, where the chords came from."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from jazzwidget.errors import ChordError
+from jazzwidget.music.defaults import BEAT_EPSILON
 from jazzwidget.music.harmony import parse_progression
-from jazzwidget.music.piece import ChordSpan
+from jazzwidget.music.piece import ChordSpan, chord_at
 
 
 @dataclass(frozen=True)
@@ -71,18 +71,16 @@ class Progression:
 
     def at(self, beat: float) -> str:
         """The chord symbol sounding at a beat (looping the progression)."""
-        position = beat % self.length
-        index = max(bisect.bisect_right(self._starts, position + 1e-9) - 1, 0)
-        return self.spans[index].symbol
+        return chord_at(self.spans, beat % self.length, self._starts)
 
     def over(self, beats: float) -> list[ChordSpan]:
         """The chord spans sounding from beat 0 to ``beats``, looping and cutting the last."""
         out: list[ChordSpan] = []
         offset = 0.0
-        while offset < beats - 1e-9:
+        while offset < beats - BEAT_EPSILON:
             for span in self.spans:
                 start = offset + span.start
-                if start >= beats - 1e-9:
+                if start >= beats - BEAT_EPSILON:
                     break
                 out.append(ChordSpan(span.symbol, start, min(offset + span.end, beats)))
             offset += self.length
@@ -97,7 +95,7 @@ class Progression:
         """
         bpb = self.beats_per_bar
         bars = []
-        for bar in range(max(1, math.ceil(self.length / bpb - 1e-9))):
+        for bar in range(max(1, math.ceil(self.length / bpb - BEAT_EPSILON))):
             start = bar * bpb
             changes = [s.start - start for s in self.spans if start < s.start < start + bpb]
             slots = next((n for n in range(1, 13)

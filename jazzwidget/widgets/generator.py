@@ -17,6 +17,7 @@ import traitlets
 
 from jazzwidget.errors import JazzwidgetError, ModelError
 from jazzwidget.music.clip import Clip
+from jazzwidget.music.defaults import DEFAULT_TEMPO
 from jazzwidget.music.harmony import parse_progression
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets.player import Player
@@ -58,7 +59,7 @@ class Generator(widgets.VBox):
     clip = traitlets.Instance(Clip, allow_none=True)
 
     def __init__(self, model: JazzModel | None = None, *, seconds: float = 15.0,
-                 tempo: float = 130, temperature: float = 1.0, seed: int = 1,
+                 tempo: float = DEFAULT_TEMPO, temperature: float = 1.0, seed: int = 1,
                  chords: str | None = None, corpus: Corpus | None = None) -> None:
         self.seconds = widgets.FloatSlider(
             value=seconds, min=2, max=60, step=1, description="seconds", readout_format=".0f",

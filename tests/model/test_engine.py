@@ -244,3 +244,15 @@ def test_pitch_encoding_end_to_end(builtin_corpus):
         assert step.pitch == expected
     with pytest.raises(ModelError, match="encoding='pitch'"):
         model.fit(builtin_corpus, epochs=1)
+
+
+def test_the_default_tempo_is_the_model_s_own(trained_model, builtin_corpus, tmp_path):
+    from jazzwidget.music.defaults import DEFAULT_TEMPO
+
+    assert jazzwidget.JazzModel(builtin_corpus.vocab, n_a=4).tempo == DEFAULT_TEMPO
+    assert trained_model.tempo == builtin_corpus.tempo != DEFAULT_TEMPO
+    assert trained_model.generate(seconds=4, seed=1).tempo == trained_model.tempo
+    assert trained_model.generate(seconds=4, seed=1, tempo=90).tempo == 90
+    loaded = jazzwidget.JazzModel.load(trained_model.save(tmp_path / "t.keras"))
+    assert loaded.tempo == trained_model.tempo
+    assert loaded.generate(seconds=4, seed=1).tempo == trained_model.tempo
