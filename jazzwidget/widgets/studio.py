@@ -131,6 +131,7 @@ class Studio(widgets.Tab):
                                           button_style="primary",
                                           tooltip="Read the music (a trained model is kept "
                                                   "if it can read it; else you are asked)")
+        self.load_button.add_class("jazzwidget-load-music")
         self.piece = widgets.Dropdown(description="piece shown", style={"description_width":
                                                                          "initial"},
                                       layout=WIDE)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import pytest
+
 # Whether a 2D canvas has any pixel drawn.
 PAINTED = """(canvas) => {
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -21,9 +25,9 @@ def test_studio_renders_its_tabs_and_a_click_on_generate_plays_a_clip(
     page, kernel = nb.page, nb.kernel
     studio = page.locator(".jazzwidget-studio")
     studio.wait_for()
-    tabs = studio.get_by_role("tab")
-    wait_for(lambda: tabs.count() == 3, 30, "three tabs")
-    assert [tabs.nth(k).inner_text().strip() for k in range(3)] == [
+    tabs = studio.get_by_role("tablist").first.get_by_role("tab")  # its own, not nested ones
+    wait_for(lambda: tabs.count() >= 3, 30, "the tabs")
+    assert [tabs.nth(k).inner_text().strip() for k in range(3)] == [  # then H2's Inspect
         "Data", "Train", "Generate & Play"]
 
     # Data tab: the corpus summary and the piano roll of its first piece.
@@ -64,3 +68,299 @@ def test_studio_renders_its_tabs_and_a_click_on_generate_plays_a_clip(
     wait_for(lambda: kernel.eval("studio.generator.error_box.message") == "", 20,
              "the error to clear")
     assert page_requests.outside_localhost() == []
+
+    # Each tab at 1024 and 1440 px wide (docs/img/studio-<tab>-<width>.png).
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 1000})
+        for k, tab in enumerate(("data", "train", "generate")):
+            tabs.nth(k).click()
+            wait_for(lambda k=k: tabs.nth(k).get_attribute("aria-selected") == "true", 20,
+                     "the tab to show")
+            studio.screenshot(path=str(screenshot_path(f"studio-{tab}-{width}.png")))
+
+
+# --------------------------------------------------------------- issue 10, one test a finding
+READY_CELL = """
+from jazzwidget.widgets.studio import Studio
+studio = Studio(n_a=16, epochs=2)
+studio.wait_ready()
+"""
+
+
+def _tab(page, name):
+    studio = page.locator(".jazzwidget-studio")
+    studio.get_by_role("tab", name=name, exact=True).click()
+    return studio
+
+
+def _train_two_epochs(page, kernel, wait_for):
+    studio = _tab(page, "Train")
+    studio.locator(".jazzwidget-trainer").get_by_role("button", name="Start").click()
+    wait_for(lambda: kernel.eval("studio.model.epochs_trained") == 2, 180, "two epochs")
+    wait_for(lambda: not kernel.eval("studio.trainer.running"), 60, "training to end")
+    return studio
+
+
+def test_finding_8_the_studio_appears_at_once_saying_tensorflow_is_loading(
+        run_notebook, lab_page, wait_for):
+    # Record, in the page, every note that TensorFlow is loading that was ever shown.
+    lab_page.add_init_script("""
+      window.__loadingNotes = [];
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.jazzwidget-studio .jazzwidget-loading')) {
+          const notes = window.__loadingNotes;
+          if (!notes.includes(el.innerText)) notes.push(el.innerText);
+        }
+      }).observe(document, {childList: true, subtree: true});""")
+    nb = run_notebook(["""
+import time
+start = time.monotonic()
+import jazzwidget as jw
+studio = jw.Studio(n_a=16, epochs=2)
+returned = time.monotonic() - start
+display(studio)
+shown_before_ready = not studio.ready.is_set()
+"""])
+    page, kernel = nb.page, nb.kernel
+    assert kernel.eval("shown_before_ready"), "the Studio waited for TensorFlow"
+    assert kernel.eval("returned") < kernel.eval("time.monotonic() - start")
+    studio = page.locator(".jazzwidget-studio")
+    studio.wait_for()
+    wait_for(lambda: page.evaluate("window.__loadingNotes.length") > 0, 30,
+             "the 'TensorFlow is loading' note in the page")
+    assert all("TensorFlow is loading" in text for text in page.evaluate("window.__loadingNotes"))
+    # Usable once TensorFlow has loaded: the Train tab's Start trains.
+    _tab(page, "Train")
+    start = studio.locator(".jazzwidget-trainer").get_by_role("button", name="Start")
+    start.wait_for(state="visible", timeout=180_000)
+    assert kernel.eval("studio.ready.is_set() and studio.loading_error is None")
+    start.click()
+    wait_for(lambda: kernel.eval("studio.model.epochs_trained") == 2, 180, "two epochs")
+
+
+def test_finding_1_no_work_is_lost_by_loading_music_or_reset(run_notebook, wait_for):
+    nb = run_notebook([READY_CELL, "studio"])
+    page, kernel = nb.page, nb.kernel
+    studio = _train_two_epochs(page, kernel, wait_for)
+    model_id = kernel.eval("id(studio.model)")
+    files = kernel.eval("studio.corpus.summary()['files']")
+
+    _tab(page, "Generate & Play")
+    chords = studio.locator(".jazzwidget-generator textarea")
+    chords.fill("Dm7 G7 | Cmaj7 | A7")
+    wait_for(lambda: kernel.eval("studio.generator.chords.value") == "Dm7 G7 | Cmaj7 | A7", 20,
+             "the typed progression in Python")
+
+    # Load the same built-in corpus again: the trained model and the typed chords stay.
+    _tab(page, "Data")
+    studio.locator("button.jazzwidget-load-music").click()
+    wait_for(lambda: "values in the vocabulary" in studio.locator(
+        ".jazzwidget-corpus-summary").inner_text(), 20, "the summary")
+    wait_for(lambda: kernel.eval("studio.model.epochs_trained") == 2
+             and kernel.eval("id(studio.model)") == model_id, 20, "the model kept")
+    assert kernel.eval("studio.generator.chords.value") == "Dm7 G7 | Cmaj7 | A7"
+    _tab(page, "Train")
+    assert "2 epochs trained" in studio.locator(".jazzwidget-trainer-status").inner_text()
+
+    # Music the model cannot read: the Data tab asks; Cancel keeps everything.
+    _tab(page, "Data")
+    studio.locator("button.widget-toggle-button", has_text="music21 lead sheet").click()
+    studio.locator("button.jazzwidget-load-music").click()
+    question = studio.locator(".jazzwidget-confirm").first
+    wait_for(lambda: "cannot read" in question.inner_text(), 60, "the question in the page")
+    assert "2 epochs" in question.inner_text()
+    for label in ("Replace the model", "Cancel"):
+        assert question.get_by_role("button", name=label).is_visible()
+    assert question.get_by_role("button", name="Save to jazzwidget-model.keras, then replace"
+                                ).is_visible()
+    question.get_by_role("button", name="Cancel").click()
+    wait_for(lambda: kernel.eval("studio.pending is None"), 20, "the answer in Python")
+    assert kernel.eval("id(studio.model)") == model_id
+    assert kernel.eval("studio.corpus.summary()['files']") == files
+    wait_for(lambda: not question.is_visible(), 20, "the question to go")
+
+    # Reset asks too.
+    _tab(page, "Train")
+    trainer = studio.locator(".jazzwidget-trainer")
+    trainer.locator("button.widget-button", has_text="Reset").first.click()
+    reset_question = trainer.locator(".jazzwidget-confirm")
+    wait_for(lambda: "2 epochs" in reset_question.inner_text(), 20, "the Reset question")
+    reset_question.get_by_role("button", name="Cancel").click()
+    wait_for(lambda: not reset_question.is_visible(), 20, "the question to go")
+    assert kernel.eval("studio.model.epochs_trained") == 2
+    assert kernel.eval("id(studio.model)") == model_id
+
+
+def test_finding_5_the_data_tab_draws_any_piece_with_its_name_and_tracks(
+        run_notebook, wait_for):
+    nb = run_notebook([READY_CELL, "studio"])
+    page, kernel = nb.page, nb.kernel
+    studio = page.locator(".jazzwidget-studio")
+    picker = studio.locator(".jazzwidget-piece-picker select")
+    picker.wait_for()
+    count = kernel.eval("len(studio.corpus.pieces)")
+    assert count > 10 and picker.locator("option").count() == count
+    name = kernel.eval("studio.corpus.pieces[10].name")
+    picker.select_option(index=10)
+    wait_for(lambda: kernel.eval("studio.roll.filename") == name.removesuffix(".mid"), 20,
+             "the roll to draw piece 11")
+    label = studio.locator(".jazzwidget-piece-label")
+    wait_for(lambda: name in label.inner_text()
+             and f"piece 11 of {count}" in label.inner_text(), 20, "the piece's name shown")
+    tracks = kernel.eval("[t.index for t in studio.corpus.pieces[10].tracks]")
+    melody = studio.get_by_role("combobox", name="melody track")
+    wait_for(lambda: melody.locator("option").count() == 1 + len(tracks), 20,
+             "piece 11's own tracks in the melody picker")
+    notes = kernel.eval("len(studio.corpus.pieces[10].notes)")
+    assert kernel.eval("len(studio.roll.clip.notes)") == notes
+
+
+LAYOUT = """(root) => {
+  // Content wider than the Studio, outside any scrolling or clipping box of its own (a roll
+  // that scrolls sideways is fine; a control cut off or pushed out of view is not).
+  const box = root.getBoundingClientRect();
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== root; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)
+          && up.getBoundingClientRect().right <= box.right + 1) return true;
+    }
+    return false;
+  };
+  const over = [];
+  for (const el of root.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > box.right + 1 && !clipped(el)) {
+      over.push(`${el.tagName}.${el.className} ${Math.round(r.left)}-${Math.round(r.right)}`);
+    }
+  }
+  return {width: box.width, over: over.slice(0, 5)};
+}"""
+PLOT = """(root) => {
+  const plot = root.querySelector('.jazzwidget-trainer .js-plotly-plot');
+  const trainer = root.querySelector('.jazzwidget-trainer').getBoundingClientRect();
+  const titles = [...plot.querySelectorAll('.annotation-text')].map((t) => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent,
+            inside: r.left >= trainer.left - 1 && r.right <= trainer.right + 1};
+  });
+  return {plot: plot._fullLayout.width, trainer: trainer.width, titles};
+}"""
+
+
+def test_finding_6_the_layout_fits_from_600_px_and_the_plot_follows_its_container(
+        run_notebook, wait_for, screenshot_path):
+    nb = run_notebook([READY_CELL, "studio.layout.width = '600px'\nstudio"])
+    page, kernel = nb.page, nb.kernel
+    studio = page.locator(".jazzwidget-studio")
+    progression = " ".join(["Dm7", "G7", "Cmaj7", "A7alt"] * 6)  # 24 chords
+    kernel.execute(f"studio.generator.chords.value = {progression!r}")
+    for tab in ("Data", "Train", "Generate & Play"):
+        _tab(page, tab)
+        wait_for(lambda: studio.evaluate(LAYOUT)["width"] > 0, 20, f"the {tab} tab")
+        with contextlib.suppress(AssertionError):  # the assert below says what is over
+            wait_for(lambda: not studio.evaluate(LAYOUT)["over"], 20, f"{tab} to fit")
+        name = tab.split()[0].lower()
+        studio.screenshot(path=str(screenshot_path(f"studio-{name}-600.png")))
+        layout = studio.evaluate(LAYOUT)
+        assert layout["over"] == [] and layout["width"] <= 601, (tab, layout)
+    # The chord field wraps: a text area, all 24 chords inside its width.
+    chords = studio.locator(".jazzwidget-generator textarea")
+    assert chords.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1")
+    assert chords.input_value() == progression
+
+    _tab(page, "Train")
+    if not _plot_rendered(studio, wait_for):
+        pytest.xfail("plotly's FigureWidget kept its empty placeholder in this run: the "
+                     "plot's width was not checked in the page")
+    plot = wait_for(lambda: (lambda v: v if v["plot"] <= v["trainer"] + 1 else None)(
+        studio.evaluate(PLOT)), 20, "the plot within the Train tab")
+    assert {t["text"] for t in plot["titles"]} >= {"loss", "accuracy"}
+    assert all(t["inside"] for t in plot["titles"]), plot
+    # Wider container, wider plot (no fixed 700 px).
+    kernel.execute("studio.layout.width = '1000px'")
+    wait_for(lambda: studio.evaluate(PLOT)["plot"] > 900, 20, "the plot to widen to 1000 px")
+    kernel.execute("studio.layout.width = '640px'")
+    wait_for(lambda: studio.evaluate(PLOT)["plot"] <= 640, 20, "the plot to narrow to 640 px")
+
+
+AXES = """(root) => {
+  const plot = root.querySelector('.jazzwidget-trainer .js-plotly-plot');
+  const L = plot._fullLayout;
+  const ticks = [...plot.querySelectorAll('.yaxislayer-above .y2tick text')]
+    .map((t) => t.textContent);
+  return {x: L.xaxis.range, y: L.yaxis.range, y2: L.yaxis2.range, ticks2: ticks,
+          points: plot.data.map((t) => t.x ? t.x.length : 0)};
+}"""
+
+
+RENDERED = """(root) => {
+  const plot = root.querySelector('.jazzwidget-trainer .js-plotly-plot');
+  return Boolean(plot && plot._fullLayout && plot._fullLayout.yaxis2);
+}"""
+
+
+def _plot_rendered(studio, wait_for) -> bool:
+    """Whether plotly drew the Trainer's two-panel figure (under heavy load its FigureWidget
+    sometimes keeps an empty placeholder, also for a plain go.FigureWidget)."""
+    try:
+        wait_for(lambda: studio.evaluate(RENDERED), 30, "plotly to draw the loss figure")
+    except AssertionError:
+        return False
+    return True
+
+
+def test_finding_7_hints_statuses_and_plot_agree(run_notebook, wait_for):
+    nb = run_notebook([READY_CELL, "studio.trainer.keep_best.value = False\nstudio"])
+    page, kernel = nb.page, nb.kernel
+    studio = _tab(page, "Train")
+    trainer = studio.locator(".jazzwidget-trainer")
+    status = trainer.locator(".jazzwidget-trainer-status")
+    # Before training: epochs from 1, loss from 0 (not plotly's -1).
+    rendered = _plot_rendered(studio, wait_for)
+    if rendered:
+        axes = studio.evaluate(AXES)
+        assert axes["x"][0] >= 1 and axes["y"][0] >= 0, axes
+
+    # While training, the Generate tab says so (not "untrained").
+    kernel.execute("studio.trainer.epochs.value = 10000")
+    trainer.get_by_role("button", name="Start").click()
+    wait_for(lambda: kernel.eval("studio.model.epochs_trained") >= 2, 180, "two epochs")
+    _tab(page, "Generate & Play")
+    generate = studio.locator(".jazzwidget-generator")
+    text = generate.inner_text()
+    assert "training is running" in text and "untrained" not in text
+    _tab(page, "Train")
+    trainer.get_by_role("button", name="Stop").click()
+    wait_for(lambda: not kernel.eval("studio.trainer.running"), 60, "Stop")
+    _tab(page, "Generate & Play")
+    assert "untrained" not in generate.inner_text()
+
+    # Accuracy in percent on the status (and on the plot's axis, checked below).
+    _tab(page, "Train")
+    wait_for(lambda: "%" in status.inner_text(), 20, "accuracy in % in the status")
+
+    # Continuing: the status counts epochs as the plot does.
+    done = kernel.eval("studio.model.epochs_trained")
+    kernel.execute("studio.trainer.epochs.value = 2")
+    kernel.execute("seen = []\nstudio.trainer.status.observe("
+                   "lambda c: seen.append(c['new']), names='value')")
+    trainer.get_by_role("button", name="Start").click()
+    wait_for(lambda: kernel.eval("studio.model.epochs_trained") == done + 2, 120, "two more")
+    wait_for(lambda: not kernel.eval("studio.trainer.running"), 60, "the run to end")
+    assert any(f"{done + 2}/{done + 2}" in s for s in kernel.eval("seen"))
+    if rendered:
+        wait_for(lambda: max(studio.evaluate(AXES)["points"]) == done + 2, 20, "plot epochs")
+        ticks = wait_for(lambda: studio.evaluate(AXES)["ticks2"], 20, "accuracy ticks")
+        assert all(t.endswith("%") for t in ticks), ticks
+
+    # After Reset (confirmed in the page), the empty plot shows the empty frame again.
+    trainer.locator("button.widget-button", has_text="Reset").first.click()
+    trainer.locator(".jazzwidget-confirm").get_by_role("button", name="Reset", exact=True).click()
+    wait_for(lambda: kernel.eval("studio.model.epochs_trained") == 0, 20, "the reset")
+    wait_for(lambda: "0 epochs trained" in status.inner_text(), 20, "the status reset")
+    if not rendered:
+        pytest.xfail("plotly's FigureWidget kept its empty placeholder in this run: the "
+                     "plot's axes were not checked in the page")
+    wait_for(lambda: max(studio.evaluate(AXES)["points"]) == 0, 20, "the curves to go")
+    wait_for(lambda: studio.evaluate(AXES)["x"] == [1, 10], 20, "epochs 1-10 again")
+    assert studio.evaluate(AXES)["y"] == [0, 5]
