@@ -13,6 +13,7 @@ zero-length notes are dropped. The melody line is made in `melody.py`, the chord
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -282,7 +283,39 @@ def _read_music21_corpus(name: str) -> RawScore:
     return _from_music21(score, name)
 
 
+# music21 takes minutes (or hangs) on a note thousands of bars long, which one digit typed
+# wrong makes ("C99997" in ABC): such notes are refused before parsing.
+MAX_NOTE_BEATS = 1024
+_ABC_LENGTH = re.compile(rb"[A-Ga-gzxZX][,']*(\d+)")
+_ABC_NOT_NOTES = re.compile(rb'^[A-Za-z]:.*$|"[^"\n]*"|![^!\n]*!|%.*$', re.MULTILINE)
+_XML_DIVISIONS = re.compile(rb"<divisions>\s*(\d+)\s*</divisions>")
+_XML_DURATION = re.compile(rb"<duration>\s*(\d+)\s*</duration>")
+
+
+def _longest_note(path: Path) -> float:
+    """The longest note or rest length written in an ABC or uncompressed MusicXML file, in
+    beats (ABC: in units of its default length, an upper bound); 0 for other files."""
+    suffix = path.suffix.lower()
+    if suffix == ".abc":
+        body = _ABC_NOT_NOTES.sub(b" ", path.read_bytes())  # headers, chords, decorations
+        return max((float(m.group(1)) for m in _ABC_LENGTH.finditer(body)), default=0.0)
+    if suffix in (".xml", ".musicxml"):
+        data = path.read_bytes()
+        divisions = [int(m.group(1)) for m in _XML_DIVISIONS.finditer(data)]
+        smallest = max(min(divisions, default=1), 1)
+        return max((int(m.group(1)) / smallest for m in _XML_DURATION.finditer(data)),
+                   default=0.0)
+    return 0.0
+
+
 def _read_music21_file(path: Path) -> RawScore:
+    longest = _longest_note(path)
+    if longest > MAX_NOTE_BEATS:
+        raise MusicFileError(
+            f"cannot read {path.name!r}: it has a note or rest {longest:,.0f} beats long, so it "
+            "is damaged or mistyped (a length like 'C99997'); fix that note in a text or score "
+            "editor"
+        )
     from music21 import converter
 
     try:

@@ -125,3 +125,19 @@ def test_a_bad_file_set_on_a_player_shows_inline_and_keeps_the_music(tmp_path):
             player.clip = badfiles.write(case, tmp_path)
         assert badfiles.MAKERS[case][0] in player.error
         assert (player._music.melody == before).all()
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("mistyped.abc", badfiles.abc().replace(b"|\"G7\"DEF", b"|\"G7\"D99997EF", 1)),
+    ("mistyped.musicxml", badfiles.musicxml().replace(b"<duration>1</duration>",
+                                                      b"<duration>99999</duration>", 1)),
+])
+def test_a_mistyped_note_length_is_refused_before_music21_hangs_on_it(tmp_path, name, data):
+    """Found by the fuzz test: music21 did not finish parsing an ABC note 'C99997' in minutes."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    started = time.process_time()
+    for reader in READERS.values():
+        with pytest.raises(MusicFileError, match=r"beats long, so it is damaged or mistyped"):
+            reader(path)
+    assert time.process_time() - started < 5  # music21 never parses it

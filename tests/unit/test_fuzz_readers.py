@@ -24,9 +24,9 @@ from jazzwidget.music.corpus import load_corpus
 from jazzwidget.widgets.player import Player
 
 SCALE = max(1, int(os.environ.get("JAZZWIDGET_FUZZ_SCALE", "1")))
-# Per run of `make test`: 2,050 cases, about 60 s of CPU (music21 takes about 0.15 s a file,
-# the MIDI reader a few milliseconds).
-CASES = {"midi": 1750, "musicxml": 150, "abc": 150}
+# Per run of `make test`: 2,050 cases. music21 takes about 0.2-0.5 s of CPU a file, the MIDI
+# reader a few milliseconds: most cases are MIDI.
+CASES = {"midi": 1850, "musicxml": 100, "abc": 100}
 SEEDS = {"midi": (".mid", badfiles.GOOD_MIDI), "musicxml": (".musicxml", badfiles.GOOD_MUSICXML),
          "abc": (".abc", badfiles.GOOD_ABC)}
 READERS: dict[str, Callable[[Path], object]] = {
