@@ -10,7 +10,8 @@ import jazzwidget
 from jazzwidget.music.corpus import Corpus
 from jazzwidget.widgets.trainer import Trainer
 corpus = Corpus(jazzwidget.load_corpus().pieces[:6])
-trainer = Trainer(jazzwidget.JazzModel(corpus.vocab, n_a=64), corpus, epochs=2000)
+trainer = Trainer(jazzwidget.JazzModel(corpus.vocab, n_a=64), corpus, epochs=2000,
+                  keep_best=False)  # every epoch runs until Stop (no early stopping)
 model_id = id(trainer.model)
 def weight_sum():
     return float(sum(np.abs(w).sum() for w in trainer.model.keras_model.get_weights()))
