@@ -36,6 +36,12 @@ test: $(BIN)/.installed chromium lint test-unit test-model test-notebooks test-b
 lint: $(BIN)/.installed
 	$(BIN)/ruff check jazzwidget tests bench scripts
 
+## Strict type checking of jazzwidget/ (pyright, config in pyproject.toml). Not yet part of lint:
+## it still reports errors (most of them values from untyped libraries); move it into lint
+## once it is clean.
+typecheck: $(BIN)/.installed
+	$(BIN)/pyright
+
 ## Separate pytest processes: the TensorFlow-free unit tests never pay for importing TF.
 ## The examples in the TensorFlow-free modules' docstrings run as doctests with the unit tests.
 DOCTEST_MODULES := jazzwidget/music jazzwidget/model/step.py jazzwidget/model/sample.py \

@@ -20,10 +20,10 @@ def _progress_callback(epochs: int) -> Any:
     keras = keras_module()
 
     class Progress(keras.callbacks.Callback):
-        def on_train_begin(self, logs: dict | None = None) -> None:
+        def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
             self.started = time.perf_counter()
 
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
             logs = logs or {}
             done = epoch + 1
             left = (time.perf_counter() - self.started) / done * (epochs - done)

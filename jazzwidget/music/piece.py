@@ -100,11 +100,12 @@ class Piece:
     chords: list[ChordSpan]
     tempo: float = 120.0
     beats_per_bar: int = 4
-    tracks: list[TrackInfo] = field(default_factory=list)
+    tracks: list[TrackInfo] = field(default_factory=list[TrackInfo])
     melody_track: int | None = None
     melody_reason: str = ""
     chord_source: str = ""
-    accompaniment: list[tuple[float, float, int]] = field(default_factory=list)
+    accompaniment: list[tuple[float, float, int]] = field(
+        default_factory=list[tuple[float, float, int]])
 
     @property
     def notes(self) -> list[MelodyEvent]:

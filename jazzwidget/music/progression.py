@@ -37,7 +37,7 @@ class Progression:
     @classmethod
     def from_text(cls, text: str, beats_per_bar: int = 4) -> Progression:
         """Read ``"Dm7 G7 Cmaj7 Cmaj7"`` (a chord a bar) or ``"Dm7 G7 | Cmaj7"`` (bars)."""
-        spans = []
+        spans: list[ChordSpan] = []
         for bar_index, bar in enumerate(parse_progression(text)):
             share = beats_per_bar / len(bar)
             for k, symbol in enumerate(bar):
@@ -94,7 +94,7 @@ class Progression:
         whenever changes fall on a grid of up to 12 slots a bar; one chord is one symbol.
         """
         bpb = self.beats_per_bar
-        bars = []
+        bars: list[str] = []
         for bar in range(max(1, math.ceil(self.length / bpb - BEAT_EPSILON))):
             start = bar * bpb
             changes = [s.start - start for s in self.spans if start < s.start < start + bpb]

@@ -142,7 +142,8 @@ def _quantize(events: Sequence[MelodyEvent]) -> list[tuple[int | None, float, fl
 def quantized_events(melody: Sequence[MelodyEvent]) -> list[MelodyEvent]:
     """The melody as its values play it: one event per value `encode_melody` writes, on the
     grid clock (a long note cut at MAX_DURATION goes on as rests, as in the values)."""
-    events, clock = [], melody[0].start if melody else 0.0
+    events: list[MelodyEvent] = []
+    clock = melody[0].start if melody else 0.0
     for pitch, _, duration in _quantize(melody):
         events.append(MelodyEvent(clock, duration, pitch))
         clock += duration
@@ -154,7 +155,7 @@ def encode_melody(melody: Sequence[MelodyEvent], chord_at: Callable[[float], str
     """Encode a melody as value tokens; ``chord_at(beat)`` gives the chord symbol at a beat."""
     if encoding not in ENCODINGS:
         raise CorpusError(f"unknown encoding {encoding!r}: use one of {', '.join(ENCODINGS)}")
-    tokens = []
+    tokens: list[str] = []
     previous: int | None = None
     for pitch, onset, duration in _quantize(melody):
         length = format_duration(duration)
