@@ -104,8 +104,8 @@ class LossFigure:
         layout.xaxis2.title = "epoch"
         layout.yaxis2.tickformat = ".0%"  # accuracy in percent, as the status writes it
         self.best_epoch: int | None = None
+        _empty_axes(layout)  # in the layout it is built with: no relayout before display
         self.figure: go.FigureWidget = figure_widget_class()(layout=layout)
-        self._empty_axes()
 
     # ------------------------------------------------------------------ data
     def data(self) -> dict[str, list[float]]:
@@ -180,7 +180,7 @@ class LossFigure:
                 self.figure.layout.shapes = ()
                 self.figure.layout.annotations = self.figure.layout.annotations[:len(ROWS)]
                 self.figure.layout.uirevision = (self.figure.layout.uirevision or 0) + 1
-                self._empty_axes()
+                _empty_axes(self.figure.layout)
             self.updates += 1
 
     def load(self, history: Mapping[str, Sequence[float]]) -> None:
@@ -218,15 +218,6 @@ class LossFigure:
                 }]
             self.updates += 1
 
-    def _empty_axes(self) -> None:
-        """The frame shown with no points: epochs 1-10, loss from 0, accuracy 0-100%."""
-        layout = self.figure.layout
-        empty = {"autorange": False, "range": EMPTY_EPOCHS}
-        layout.xaxis.update(empty, tickmode="auto")
-        layout.xaxis2.update(empty, tickmode="auto")
-        layout.yaxis.update(autorange=False, range=EMPTY_LOSS)
-        layout.yaxis2.update(autorange=False, range=(0, 1))
-
     # ---------------------------------------------------------------- traces
     def _ensure_trace(self, key: str) -> None:
         if key in self._traces:
@@ -251,3 +242,12 @@ class LossFigure:
         )
         self._traces[key] = len(self.figure.data) - 1
         self._drawn[key] = 0
+
+
+def _empty_axes(layout: go.Layout) -> None:
+    """The frame shown with no points: epochs 1-10, loss from 0, accuracy 0-100%."""
+    empty = {"autorange": False, "range": EMPTY_EPOCHS}
+    layout.xaxis.update(empty, tickmode="auto")
+    layout.xaxis2.update(empty, tickmode="auto")
+    layout.yaxis.update(autorange=False, range=EMPTY_LOSS)
+    layout.yaxis2.update(autorange=False, range=(0, 1))

@@ -198,7 +198,6 @@ class Trainer(widgets.VBox):
         self.status.add_class("jazzwidget-trainer-status")
         self.error_box = ErrorBox()
         self.confirm = ConfirmBar()
-        self.liveplot.figure.layout.height = 320
 
         self.start_button.on_click(lambda _: self._guard(self.start))
         self.stop_button.on_click(lambda _: self.stop())
