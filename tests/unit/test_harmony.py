@@ -126,7 +126,11 @@ def test_progressions_with_commas_or_outer_bar_lines():
      ([60], None, "C"),
      ([60, 60, 60, 63, 67, 70], None, "Cm7"),
      ([60, 64, 67, 69, 72], [1, 1, 1, 3, 1], "C6"),
-     ([52, 55, 59, 62], [4, 1, 1, 1], "Em7")],
+     ([52, 55, 59, 62], [4, 1, 1, 1], "Em7"),
+     # clusters where the details of the score decide: the doubled F# counts twice (else
+     # Fmaj7), the bass bonus is small (else E), a missing tone costs in proportion to the total
+     ([66, 65, 52, 78], None, "F#7"),
+     ([64, 71, 55, 53, 65, 76], None, "Em")],
 )
 def test_name_chord_by_weighted_template_matching(pitches, weights, name):
     assert name_chord(pitches, weights) == name
