@@ -551,7 +551,8 @@ class Controller {
     this.requests = new Map(); // download request id -> the view's callback
     this.lastSync = 0;
     this.ownChange = false; // set while we write position/playing: our own change events
-    this.sent = {}; // key -> {value, stamp, overtaken}: the last value we sent to the kernel
+    this.sent = { position: [] }; // [value, stamp] of the positions we sent lately
+    this.outside = { position: -Infinity }; // when the last outside seek came
     this.music = readMusic(model);
     this.transport = new Transport(() => {
       this.push(this.transport.duration, false);
@@ -594,8 +595,7 @@ class Controller {
   // Write position (and playing) to the model and Python.
   push(position, playing) {
     const stamp = performance.now();
-    this.sent.position = { value: position, stamp, overtaken: false };
-    if (playing !== undefined) this.sent.playing = { value: playing, stamp, overtaken: false };
+    this.remember("position", position, stamp);
     this.ownChange = true;
     try {
       this.model.set("position", position);
@@ -670,18 +670,25 @@ class Controller {
     this.changed();
   }
 
-  // The kernel echoes each update we send, and ipywidgets applies the echo of our latest one.
-  // When Python (or another widget) set the value in between, that echo would undo its change
-  // (a seek from Python jumping back): an incoming value equal to the one we last sent, after
-  // an outside change overtook it, is that stale echo.
+  remember(key, value, stamp) {
+    this.sent[key] = this.sent[key].filter(([, t]) => stamp - t < ECHO_MS);
+    this.sent[key].push([value, stamp]);
+  }
+
+  // The kernel echoes the updates we send (and ipywidgets may send a buffered one late). When
+  // Python (or another widget) set the value in between, such an echo would undo its change (a
+  // seek from Python jumping back): a position we sent before the last outside seek, coming
+  // back within ECHO_MS, is a stale echo. (`playing` is sent only on a click or at the end:
+  // no stream of updates to come back late.)
   isStaleEcho(key, value) {
-    const sent = this.sent[key];
-    if (!sent || !sent.overtaken || performance.now() - sent.stamp > ECHO_MS) return false;
-    return sent.value === value;
+    const now = performance.now();
+    return this.sent[key].some(
+      ([sent, t]) => sent === value && t < this.outside[key] && now - t < ECHO_MS,
+    );
   }
 
   overtake(key) {
-    if (this.sent[key]) this.sent[key].overtaken = true;
+    this.outside[key] = performance.now();
   }
 
   onPosition() {
@@ -698,8 +705,6 @@ class Controller {
   onPlaying() {
     if (this.ownChange) return;
     const want = Boolean(this.model.get("playing"));
-    if (this.isStaleEcho("playing", want)) return;
-    this.overtake("playing");
     if (want && !this.transport.playing) {
       const ctx = runningAudio();
       if (ctx && !this.music.empty) {
