@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 N_A = 16
 
 SETUP = f"""
@@ -160,19 +158,12 @@ def test_inspector_heatmaps_hover_find_order_cursor_and_seek(run_notebook, wait_
     assert updates >= 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plotly's FigureWidget front end draws no traces in this JupyterLab (even a plain "
-    "FigureWidget(layout=...) shows empty default axes), so there is no point to click; "
-    "strict: this test fails loudly once the figures draw, to drop the mark"))
 def test_clicking_a_saturation_point_selects_its_unit(run_notebook, wait_for) -> None:
     nb = run_notebook([SETUP, SHOW])
     page, kernel = nb.page, nb.kernel
     page.locator(CANVAS).wait_for(state="visible")
     point_count = page.locator(".jw-gate-inspector .js-plotly-plot .scatterlayer path.point")
-    try:
-        wait_for(lambda: point_count.count() >= 3 * N_A, 30, "the saturation points drawn")
-    except AssertionError as error:
-        pytest.xfail(str(error))
+    wait_for(lambda: point_count.count() >= 3 * N_A, 60, "the saturation points drawn")
     points = kernel.eval("{g: inspector.saturation.points[g].tolist() for g in 'ifo'}")
     all_points = [(g, u, tuple(p)) for g in "ifo" for u, p in enumerate(points[g])]
     target = next((g, u) for g, u, p in all_points
