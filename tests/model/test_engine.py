@@ -168,7 +168,6 @@ def test_chords_string_drives_the_clip(trained_model):
     chord_at = Progression.from_text("Dm7 G7 Cmaj7 Cmaj7").at
     assert len(c_steps) >= 5
     assert all(s.pitch % 12 in parse_chord(chord_at(s.start * 120 / 60)).tones for s in c_steps)
-    assert {chord_at(s.start * 2) for s in c_steps} >= {"Dm7", "G7", "Cmaj7"}
 
 
 def test_bad_generation_arguments_are_clear(trained_model):
