@@ -4,6 +4,7 @@ over chords into a Clip of exactly the asked length."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,6 +27,15 @@ def choose(probabilities: np.ndarray, temperature: float, rng: np.random.Generat
     if temperature <= 0:
         return int(np.argmax(probabilities))
     return int(rng.choice(len(probabilities), p=probabilities))
+
+
+@lru_cache(maxsize=8)
+def value_durations(vocab: tuple[str, ...]) -> np.ndarray:
+    """The length in beats of each value of ``vocab`` (read-only; cached per vocabulary, as
+    parsing a vocabulary of 250 values takes longer than sampling a clip)."""
+    durations = np.array([parse_value(v).duration for v in vocab])
+    durations.flags.writeable = False
+    return durations
 
 
 def sample_ids(weights: LSTMWeights, beats: float, durations: np.ndarray, *,
@@ -72,7 +82,7 @@ def generate(weights: LSTMWeights, vocab: Sequence[str], progression: Progressio
     if unknown:
         raise JazzwidgetError(f"the prime holds values this model does not know ({unknown[0]}"
                               f", ...): prime with values of its own corpus")
-    durations = np.array([parse_value(v).duration for v in vocab])
+    durations = value_durations(tuple(vocab))
     beats = seconds * tempo / 60.0
     ids = sample_ids(weights, beats, durations, temperature=temperature, rng=rng,
                      prime_ids=[index[v] for v in prime],
