@@ -12,7 +12,7 @@ Prints one table (figure, limit, ratio, verdict) and exits 1 if a figure breaks 
 3. The first FigureWidget's cost in a fresh process, plain and with jazzwidget's lazy
    ``rfc3987_syntax`` (see ``jazzwidget/widgets/_plotly.py``).
 4. The engine (bench/engine.py): a fresh model trained 100 epochs on the built-in corpus (graph
-   tracing included; limit 60 s, training loss at least halved).
+   tracing included; limit 60 s, training loss down to 0.75x its first epoch's).
 6. The inspect engine (bench/inspect_engine.py): tracing 600 steps x 64 units in numpy (limit
    1 s), against the one-hot product per step, and unit ordering on that trace.
 5. Training speed (bench/training.py): our loop against a Keras 3 port of the seed's design on

@@ -6,6 +6,11 @@ from __future__ import annotations
 import time
 
 TRAIN_LIMIT_S = 60.0
+# The training loss must fall to this share of its first epoch's. It was 0.5 while the model
+# trained without regularization and memorized the corpus; with dropout on by default (issue 7)
+# the training loss is measured with dropout active and levels off near 0.7 (4.78 -> 3.27 on a
+# quiet machine), so the check asks for a clear fall, not for memorization.
+LOSS_FALL_LIMIT = 0.75
 
 
 def train_figures(epochs: int) -> tuple[list[tuple], bool, object]:
@@ -19,12 +24,13 @@ def train_figures(epochs: int) -> tuple[list[tuple], bool, object]:
     seconds = time.perf_counter() - start
     loss = model.history["loss"]
     fell = loss[-1] / loss[0]
-    ok = seconds < TRAIN_LIMIT_S and fell <= 0.5 and "val_loss" in model.history
+    ok = seconds < TRAIN_LIMIT_S and fell <= LOSS_FALL_LIMIT and "val_loss" in model.history
     rows = [
         (f"train {epochs} epochs, built-in corpus (s)", f"{seconds:.1f}",
          f"< {TRAIN_LIMIT_S:.0f}", f"{seconds / TRAIN_LIMIT_S:.2f}", seconds < TRAIN_LIMIT_S),
-        ("  training loss first -> last", f"{loss[0]:.2f} -> {loss[-1]:.2f}", "<= 0.5x",
-         f"{fell:.2f}", fell <= 0.5),
+        ("  training loss first -> last", f"{loss[0]:.2f} -> {loss[-1]:.2f}",
+         f"<= {LOSS_FALL_LIMIT}x",
+         f"{fell:.2f}", fell <= LOSS_FALL_LIMIT),
         ("  validation loss first -> last",
          f"{model.history['val_loss'][0]:.2f} -> {model.history['val_loss'][-1]:.2f}"),
     ]
