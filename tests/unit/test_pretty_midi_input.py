@@ -1,0 +1,60 @@
+"""A `pretty_midi.PrettyMIDI` object in memory is read as its file would be: the melody track
+asked for, the window asked for, and messages that name the MIDI."""
+
+import pretty_midi
+import pytest
+
+from jazzwidget.errors import MusicFileError
+from jazzwidget.music.clip import Clip
+from jazzwidget.music.io import read_pretty_midi
+
+LEAD = [72, 74, 76, 77, 79, 77, 76, 74] * 2  # eighth notes, 8 beats
+COMP = [48, 52, 55, 59]  # whole notes under it
+
+
+def two_tracks() -> pretty_midi.PrettyMIDI:
+    """A vibraphone lead in eighths over a piano in half notes, 8 beats at 120 bpm."""
+    midi = pretty_midi.PrettyMIDI(initial_tempo=120)
+    lead = pretty_midi.Instrument(11, name="Vibes")
+    lead.notes = [pretty_midi.Note(90, p, k * 0.25, (k + 1) * 0.25) for k, p in enumerate(LEAD)]
+    comp = pretty_midi.Instrument(0, name="Piano")
+    comp.notes = [pretty_midi.Note(60, p, k * 1.0, (k + 1) * 1.0) for k, p in enumerate(COMP)]
+    midi.instruments = [lead, comp]
+    return midi
+
+
+def test_the_melody_track_asked_for_is_the_melody():
+    assert [n.pitch for n in Clip.from_pretty_midi(two_tracks()).notes] == LEAD
+    piano = Clip.from_pretty_midi(two_tracks(), melody="Piano")
+    assert [n.pitch for n in piano.notes] == COMP
+    assert [n.pitch for n in piano.accompaniment] == LEAD
+    piece = read_pretty_midi(two_tracks(), melody=1)
+    assert [event.pitch for event in piece.notes] == COMP
+
+
+def test_a_window_of_beats_reads_only_those_beats():
+    # beats 2 to 6: the eighths from the fifth to the twelfth, from 0 s on
+    clip = Clip.from_pretty_midi(two_tracks(), start_beat=2, end_beat=6)
+    assert [n.pitch for n in clip.notes] == LEAD[4:12]
+    assert clip.notes[0].start == pytest.approx(0.0)
+    assert [n.pitch for n in Clip.from_pretty_midi(two_tracks(), end_beat=4).notes] == LEAD[:8]
+    assert [n.pitch for n in Clip.from_pretty_midi(two_tracks(), start_beat=4).notes] \
+        == LEAD[8:]
+    piece = read_pretty_midi(two_tracks(), start_beat=4)
+    assert [event.pitch for event in piece.notes] == LEAD[8:]
+
+
+def test_messages_name_the_midi():
+    damaged = two_tracks()
+    damaged.resolution = 0
+    with pytest.raises(MusicFileError, match=r"^'the MIDI' says it has 0 ticks per beat"):
+        read_pretty_midi(damaged)
+    with pytest.raises(MusicFileError, match=r"^'take 3' says it has 0 ticks per beat"):
+        read_pretty_midi(damaged, name="take 3")
+
+
+def test_not_a_pretty_midi_says_what_to_give():
+    with pytest.raises(MusicFileError) as caught:
+        read_pretty_midi(b"MThd")  # type: ignore[arg-type]
+    assert str(caught.value) == ("expected a pretty_midi.PrettyMIDI, not a bytes: give a "
+                                 "PrettyMIDI object or the path of a music file")

@@ -1,0 +1,80 @@
+"""Generation without TensorFlow: `generate` and `to_clip` on small random numpy weights.
+
+What a generated clip promises: exactly the seconds asked, chords over exactly that many beats,
+the sampled values as its steps' labels, the meter of its progression, the primer it was primed
+with, and pitches that follow the seed.
+"""
+
+import numpy as np
+import pytest
+
+from jazzwidget.errors import JazzwidgetError
+from jazzwidget.model.sample import generate, to_clip
+from jazzwidget.model.step import LSTMWeights
+from jazzwidget.music.clip import Clip
+from jazzwidget.music.progression import Progression
+from jazzwidget.music.realize import realize
+
+VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
+N_A = 8
+
+
+@pytest.fixture
+def weights() -> LSTMWeights:
+    rng = np.random.default_rng(11)
+    v, n = len(VOCAB), N_A
+    return LSTMWeights(rng.normal(0, 1.0, (v, 4 * n)), rng.normal(0, 0.6, (n, 4 * n)),
+                       rng.normal(0, 0.5, 4 * n), rng.normal(0, 1.0, (n, v)), np.zeros(v))
+
+
+def test_a_clip_lasts_the_seconds_asked_with_chords_over_that_many_beats(weights):
+    # 7 s at 100 bpm is 11 2/3 beats: no run of quarter-beat values ends there, so the last
+    # value sounds past the end and is cut.
+    chords = Progression.coerce("F7 Bb7 | C7 F7")
+    clip = generate(weights, VOCAB, chords, seconds=7, tempo=100, temperature=1.0, seed=4)
+    assert clip.duration == 7 and clip.tempo == 100
+    assert clip.steps[-1].end == pytest.approx(7) and clip.steps[-1].start < 7
+    assert clip.chords[0].start == 0 and clip.chords[-1].end == pytest.approx(7)
+    # the chords loop the progression, two beats a chord, for 11 2/3 beats
+    assert [span.symbol for span in clip.chords] == ["F7", "Bb7", "C7", "F7", "F7", "Bb7"]
+    assert clip.chords[-1].start == pytest.approx(10 * 0.6)
+    assert all(step.value in VOCAB for step in clip.steps)
+
+
+def test_the_clip_keeps_its_values_meter_and_primer(weights):
+    waltz = Progression.coerce("F7 | Bb7 | C7", beats_per_bar=3)
+    prime = ["C,0.500", "R,0.250"]
+    clip = generate(weights, VOCAB, waltz, seconds=6, tempo=120, temperature=1.0, seed=2,
+                    prime=prime)
+    assert clip.beats_per_bar == 3
+    assert clip.primed_with == prime
+    assert all(clip.values) and clip.values == [step.value for step in clip.steps]
+    unprimed = generate(weights, VOCAB, waltz, seconds=6, tempo=120, temperature=1.0, seed=2)
+    assert unprimed.primed_with == []
+
+
+def test_to_clip_realizes_with_the_generator_it_is_given():
+    values = ["C,0.500", "C,0.500", "S,0.500", "C,1.000", "S,0.500", "C,0.500", "C,0.500"] * 3
+    chords = Progression.coerce("Cmaj7 A7 Dm7 G7")
+    clips = [to_clip(values, chords, seconds=5, tempo=120, rng=np.random.default_rng(seed))
+             for seed in (1, 1, 2)]
+    assert [s.pitch for s in clips[0].steps] == [s.pitch for s in clips[1].steps]
+    assert [s.pitch for s in clips[0].steps] != [s.pitch for s in clips[2].steps]
+    # the same as realizing with that generator and cutting at 10 beats
+    events = realize(values, chords, np.random.default_rng(1))
+    expected = Clip.from_beats(events, chords.over(10), 120, duration=5, values=values)
+    assert clips[0].steps == expected.steps and clips[0].chords == expected.chords
+    assert clips[0].values == values[:len(clips[0].steps)]
+
+
+@pytest.mark.parametrize("seconds, tempo", [(0, 120), (-1, 120), (5, 0), (5, -60)])
+def test_non_positive_seconds_or_tempo_are_refused(weights, seconds, tempo):
+    with pytest.raises(JazzwidgetError, match="must be positive"):
+        generate(weights, VOCAB, Progression.coerce("C7"), seconds=seconds, tempo=tempo,
+                 temperature=1.0, seed=0)
+
+
+def test_less_than_a_second_is_a_clip(weights):
+    clip = generate(weights, VOCAB, Progression.coerce("C7"), seconds=0.5, tempo=120,
+                    temperature=1.0, seed=0)
+    assert clip.duration == 0.5 and clip.steps and clip.steps[-1].end == pytest.approx(0.5)

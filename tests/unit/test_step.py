@@ -1,0 +1,63 @@
+"""The numpy LSTM step outside sampling and tracing: weights from Keras' list, one step with an
+ablation, and a trace's default explanation (no TensorFlow)."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from jazzwidget.model.sample import generate
+from jazzwidget.model.step import Ablation, LSTMWeights, lstm_cell, lstm_step, one_hot
+from jazzwidget.model.trace import trace_values
+from jazzwidget.music.progression import Progression
+
+VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
+N_A = 6
+
+
+@pytest.fixture
+def weights() -> LSTMWeights:
+    rng = np.random.default_rng(7)
+    v, n = len(VOCAB), N_A
+    return LSTMWeights(rng.normal(0, 1.0, (v, 4 * n)), rng.normal(0, 0.6, (n, 4 * n)),
+                       rng.normal(0, 0.5, 4 * n), rng.normal(0, 1.0, (n, v)), np.zeros(v))
+
+
+def test_from_keras_takes_the_five_arrays_in_keras_order_as_float64():
+    v, n = 5, 3
+    arrays = [np.full((v, 4 * n), 1, np.float32), np.full((n, 4 * n), 2, np.float32),
+              np.full(4 * n, 3, np.float32), np.full((n, v), 4, np.float32),
+              np.full(v, 5, np.float32)]
+    w = LSTMWeights.from_keras(arrays)
+    for name, array, fill in zip(("W", "U", "b", "Wy", "by"), arrays, range(1, 6), strict=True):
+        mine = getattr(w, name)
+        assert mine.dtype == np.float64 and mine.shape == array.shape and (mine == fill).all()
+    assert (w.n_a, w.vocab_size) == (n, v)
+
+
+def test_one_step_with_an_ablation_holds_those_units(weights):
+    rng = np.random.default_rng(1)
+    h, c = rng.normal(0, 0.5, N_A), rng.normal(0, 0.5, N_A)
+    x = one_hot(2, len(VOCAB))
+    zero = Ablation((1, 4), "zero")
+    *_, c1, h1 = lstm_step(x, h, c, weights, zero)
+    assert (h1[[1, 4]] == 0).all() and (c1[[1, 4]] == 0).all()
+    assert (h1[[0, 2, 3, 5]] != 0).all()
+    # the same as the step on W's row, with the same ablation, and not the plain step
+    expected = lstm_cell(weights.W[2], h, c, weights, zero)
+    assert all(np.allclose(a, b) for a, b in zip(lstm_step(x, h, c, weights, zero), expected,
+                                                 strict=True))
+    plain = lstm_step(x, h, c, weights)
+    assert not np.allclose(plain[-1], h1)
+    f = lstm_step(x, h, c, weights, Ablation((0,), "forget1"))[1]
+    assert f[0] == 1 and plain[1][0] != 1
+
+
+def test_explain_lists_three_units_per_feature_by_default(weights):
+    clip = generate(weights, VOCAB, Progression.coerce("F7 Bb7 F7 C7"), seconds=20, tempo=120,
+                    temperature=1.0, seed=3)
+    trace = trace_values(weights, VOCAB, clip)
+    records = trace.explain(clip)
+    per_feature = Counter(record["feature"] for record in records)
+    assert per_feature and set(per_feature.values()) == {3}
+    assert records == trace.explain(clip, top=3)
