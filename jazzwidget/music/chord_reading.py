@@ -1,4 +1,4 @@
-"""The chords of a piece: the file's own chord symbols, or chords estimated from its notes.
+"""Reading the chords of a piece: the file's own chord symbols, or chords estimated from its notes.
 
 Symbols come from MIDI text events, lyrics or markers, or from music21 chord symbols. Without
 them, chords are named per beat or half bar from the other tracks (piano-like ones first) with
@@ -28,7 +28,7 @@ def chord_texts(
 ) -> tuple[list[tuple[float, str]], str]:
     """The events whose text is a chord symbol, if the texts look like a chord track."""
     texts = [(t, text.strip()) for t, text in events if text and text.strip()]
-    symbols = []
+    symbols: list[tuple[float, str]] = []
     for t, text in texts:
         try:
             symbols.append((t, parse_chord(text).symbol))
@@ -111,7 +111,7 @@ def symbol_spans(symbols: list[tuple[float, str]], start: float, end: float) -> 
     chosen = ([before[-1]] if before else []) + inside
     if not chosen:
         return []
-    spans = []
+    spans: list[ChordSpan] = []
     for i, (t, symbol) in enumerate(chosen):
         span_start = 0.0 if i == 0 else t - start
         span_end = chosen[i + 1][0] - start if i + 1 < len(chosen) else end - start
@@ -129,7 +129,8 @@ def _estimate(notes: list[RawNote], start: float, end: float, step: float) -> li
     t = first
     while t < end - EPS:
         a, b = max(t, start), min(t + step, end)
-        pitches, weights = [], []
+        pitches: list[int] = []
+        weights: list[float] = []
         for s, e, p in notes[bisect.bisect_left(starts, a - longest):
                              bisect.bisect_left(starts, b)]:
             overlap = min(e, b) - max(s, a)

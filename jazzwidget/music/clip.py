@@ -61,7 +61,10 @@ def music21_chord_symbol(symbol: str) -> music21.harmony.ChordSymbol:
         written = harmony.ChordSymbol(figure)
         if set(parsed.tones) <= {p.pitchClass for p in written.pitches}:
             return written
-    except Exception:  # music21 raises several types for figures it cannot read
+    # Broad on purpose: music21 raises several types (HarmonyException, PitchException,
+    # ValueError, ...) for figures it cannot read; nothing is lost, the symbol is then built
+    # from its chord kind below.
+    except Exception:
         pass
     kind = _music21_kind({(pc - parsed.root) % 12 for pc in parsed.tones})
     written = harmony.ChordSymbol(root=root, bass=bass or None, kind=kind)
@@ -114,8 +117,8 @@ class Clip:
     tempo: float
     duration: float
     beats_per_bar: int = 4
-    primed_with: list[str] = field(default_factory=list)
-    accompaniment: list[Note] = field(default_factory=list)
+    primed_with: list[str] = field(default_factory=list[str])
+    accompaniment: list[Note] = field(default_factory=list[Note])
 
     @classmethod
     def from_beats(cls, events: Sequence[MelodyEvent], chords: Sequence[ChordSpan],
@@ -130,7 +133,7 @@ class Clip:
         spb = 60.0 / tempo
         if duration is None:
             duration = events[-1].end * spb if events else 0.0
-        steps = []
+        steps: list[Step] = []
         for value, event in zip(values or [""] * len(events), events, strict=True):
             start = event.start * spb
             if start >= duration - 1e-9:
@@ -267,7 +270,8 @@ class Clip:
             symbol = music21_chord_symbol(span.symbol)
             symbol.quarterLength = 0
             part.insert(round(span.start / spb * 12) / 12, symbol)
-        return stream.Score([part.makeNotation()])
+        part.makeNotation(inPlace=True)
+        return stream.Score([part])
 
     def to_musicxml(self, path: str | Path) -> Path:
         """Write MusicXML (through music21); returns its path."""

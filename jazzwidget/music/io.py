@@ -7,7 +7,8 @@ tempo, meter), and one pipeline then picks the melody track, reduces it to a mon
 the file's own chord symbols when it has them, otherwise estimated from the other tracks.
 
 Times are in beats (quarter notes). Nothing is quantized here (`values.py` does that), but
-zero-length notes are dropped. The melody line is made in `melody.py`, the chords in `chords.py`.
+zero-length notes are dropped. The melody line is made in `melody.py`, the chords in
+`chord_reading.py`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from jazzwidget.errors import MusicFileError, NoMelodyError
-from jazzwidget.music.chords import chord_texts, find_chords, music21_symbol
+from jazzwidget.music.chord_reading import chord_texts, find_chords, music21_symbol
 from jazzwidget.music.melody import choose_melody, cut_window, melody_events, polyphony, skyline
 from jazzwidget.music.piece import Piece, TrackInfo
 from jazzwidget.music.raw import EPS, RawNote, RawScore, RawTrack
@@ -93,7 +94,7 @@ def read_pretty_midi(
     """
     import pretty_midi
 
-    if not isinstance(midi, pretty_midi.PrettyMIDI):
+    if not isinstance(cast("object", midi), pretty_midi.PrettyMIDI):  # a notebook may pass anything
         raise MusicFileError(
             f"expected a pretty_midi.PrettyMIDI, not a {type(midi).__name__}: give a PrettyMIDI "
             "object or the path of a music file"
@@ -259,7 +260,7 @@ def _tempo(bpm: float) -> float:
 
 def _midi_markers(midi: Any) -> list[tuple[int, str]]:
     """Marker and cue-point texts (pretty_midi does not keep them), in ticks."""
-    found = []
+    found: list[tuple[int, str]] = []
     for track in midi.tracks:
         ticks = 0
         for message in track:
@@ -275,6 +276,8 @@ def _read_music21_corpus(name: str) -> RawScore:
     corpus_name = name[len(MUSIC21_PREFIX):]
     try:
         score = corpus.parse(corpus_name)
+    # music21's corpus raises several types for a name it lacks or a file it cannot parse
+    # (CorpusException, ValueError, ...): each means "cannot read that name"; chained below.
     except Exception as exc:
         raise MusicFileError(
             f"cannot read {corpus_name!r} from music21's corpus ({type(exc).__name__}: {exc}); "
@@ -450,7 +453,7 @@ def _accompaniment(
     """The other pitched tracks' notes with an onset in [start, end), cut at ``end`` and shifted
     to begin at 0. A track named "Chords" is left out when the file has chord symbols: it
     realizes them (as `Clip.to_pretty_midi` writes), and a player's chord voice plays those."""
-    notes = []
+    notes: list[RawNote] = []
     for i, track in enumerate(raw.tracks):
         if i == melody_index or track.is_drum or (
             from_symbols and track.name.casefold() == CHORDS_TRACK_NAME

@@ -12,6 +12,7 @@ import math
 import re
 import statistics
 from collections.abc import Sequence
+from typing import cast
 
 from jazzwidget.errors import NoMelodyError
 from jazzwidget.music.piece import MelodyEvent, TrackInfo
@@ -30,7 +31,7 @@ def polyphony(notes: Sequence[RawNote]) -> float:
     if not notes:
         return 0.0
     ordered = sorted(notes)
-    overlapping = set()
+    overlapping: set[int] = set()
     holder, holder_end = -1, -math.inf  # the note that reaches furthest so far
     for i, (start, end, _) in enumerate(ordered):
         if start < holder_end - ONSET_TOLERANCE or (
@@ -67,7 +68,7 @@ def skyline(notes: Sequence[RawNote]) -> list[RawNote]:
 
 def cut_window(line: list[RawNote], start: float, end: float) -> list[RawNote]:
     """The notes with an onset in [start, end), tolerant of onsets played just early."""
-    inside = []
+    inside: list[RawNote] = []
     for note_start, note_end, pitch in line:
         if start - TINY_GAP <= note_start < end - TINY_GAP:
             clipped = (max(note_start, start), min(note_end, end), pitch)
@@ -108,7 +109,7 @@ def choose_melody(
 ) -> tuple[int, str]:
     if melody is None:
         return _guess_melody(raw, tracks, start, end)
-    if isinstance(melody, bool) or not isinstance(melody, int | str):
+    if isinstance(melody, bool) or not isinstance(cast("object", melody), int | str):
         raise NoMelodyError(
             f"melody={melody!r} is not a track name, index or 'program:N': {_listing(tracks)}"
         )

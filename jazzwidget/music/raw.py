@@ -1,6 +1,6 @@
 """The plain intermediate every reader produces: tracks of notes in beats, chord symbols, meter.
 
-`io.py` fills it from a MIDI file or a music21 score; `melody.py` and `chords.py` read it.
+`io.py` fills it from a MIDI file or a music21 score; `melody.py` and `chord_reading.py` read it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ class RawScore:
     symbols_from: str  # where the symbols were found, for chord_source
     tempo: float = 120.0
     beats_per_bar: int = 4
-    melody_symbols: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
+    melody_symbols: dict[int, list[tuple[float, str]]] = field(
+        default_factory=dict[int, list[tuple[float, str]]])
 
     @property
     def length(self) -> float:
