@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -28,7 +29,7 @@ class ErrorBox(widgets.HTML):
     ``message`` holds the plain text of the error shown, "" when none.
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.message = ""
         self.add_class("jazzwidget-error")

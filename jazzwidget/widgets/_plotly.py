@@ -45,13 +45,15 @@ def _import_jsonschema_lazily() -> None:
     except (ImportError, ValueError):
         return
     stub = types.ModuleType(_NAME)
-    stub.__jazzwidget_stub__ = True  # type: ignore[attr-defined]
-    stub.is_valid_syntax = _lazy_is_valid_syntax  # type: ignore[attr-defined]
+    vars(stub).update(__jazzwidget_stub__=True, is_valid_syntax=_lazy_is_valid_syntax)
     sys.modules[_NAME] = stub
     try:
         importlib.import_module("jsonschema._format")
-    except Exception:
-        pass  # an optimization must never break plotly's own import: plotly retries below
+    except Exception:  # broad on purpose, see below
+        # An optimization must never break plotly's own import: whatever jsonschema raised
+        # here, `figure_widget_class` imports plotly next, which imports jsonschema again
+        # (without the stub) and meets the same error there, with its own traceback.
+        pass
     finally:
         if sys.modules.get(_NAME) is stub:
             del sys.modules[_NAME]

@@ -11,26 +11,29 @@ list with the pitches of their voicings, so the browser only synthesizes and dra
 
 from __future__ import annotations
 
-import bisect
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from jazzwidget.errors import ChordError, MusicFileError
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.harmony import parse_chord
-from jazzwidget.music.piece import ChordSpan
+from jazzwidget.music.piece import ChordSpan, chord_at
 from jazzwidget.music.synth import wav_bytes
 
 if TYPE_CHECKING:
     import pretty_midi
 
-# Pitch type of a melody note over the chord at its onset (the grammar's classes), as sent to JS.
+# Pitch type of a melody note over the chord at its onset (the grammar's classes), as sent to JS;
+# NO_CHORD for music without chords or with a symbol the chord reader does not know.
 PITCH_TYPES = ("C", "S", "A", "X")
 NO_CHORD = 4.0
+
+# One chord for the browser: [symbol, start, end, the MIDI pitches of its voicing] (JSON).
+ChordRow = list[str | float | list[int]]
 
 MELODY_COLUMNS = ("pitch", "start", "end", "velocity", "type")
 ACCOMPANIMENT_COLUMNS = ("pitch", "start", "end", "velocity")
@@ -70,7 +73,7 @@ class PlayerMusic:
 
     melody: np.ndarray
     accompaniment: np.ndarray
-    chords: list[list]
+    chords: list[ChordRow]
     tempo: float
     duration: float
     beats_per_bar: int
@@ -117,20 +120,21 @@ def load_music(source: Clip | pretty_midi.PrettyMIDI | str | Path,
     """
     import pretty_midi
 
-    if isinstance(source, Clip):
-        return from_clip(source)
-    if isinstance(source, pretty_midi.PrettyMIDI):
-        return from_clip(Clip.from_pretty_midi(source, melody))
-    if isinstance(source, str | Path):
-        path = Path(source)
+    given = cast("object", source)  # checked at run time: a notebook may pass anything
+    if isinstance(given, Clip):
+        return from_clip(given)
+    if isinstance(given, pretty_midi.PrettyMIDI):
+        return from_clip(Clip.from_pretty_midi(given, melody))
+    if isinstance(given, str | Path):
+        path = Path(given)
         if path.is_dir():
             raise MusicFileError(
                 f"{str(path)!r} is a folder, not a music file: give the path of a .mid, .xml, "
                 ".mxl, .musicxml or .abc file"
             )
-        return from_clip(Clip.from_file(source, melody))
+        return from_clip(Clip.from_file(given, melody))
     raise MusicFileError(
-        f"the Player cannot play a {type(source).__name__}: give it a Clip, a "
+        f"the Player cannot play a {type(given).__name__}: give it a Clip, a "
         "pretty_midi.PrettyMIDI or the path of a MIDI, MusicXML or ABC file"
     )
 
@@ -142,17 +146,19 @@ def _voicing(symbol: str) -> list[int]:
         return []
 
 
-def _chord_rows(chords: list[ChordSpan]) -> list[list]:
+def _chord_rows(chords: list[ChordSpan]) -> list[ChordRow]:
     return [[span.symbol, float(span.start), float(span.end), _voicing(span.symbol)]
             for span in chords]
 
 
 def _pitch_type(pitch: int, start: float, chords: list[ChordSpan], starts: list[float]) -> float:
-    index = bisect.bisect_right(starts, start + 1e-6) - 1  # the chord sounding at the onset
-    if index < 0:
+    """The grammar's class of a note over the chord at its onset, found by `chord_at` (the one
+    chord-at-a-time lookup: the first chord counts before them all, as in the encoding)."""
+    if not chords:
         return NO_CHORD
     try:
-        return float(PITCH_TYPES.index(parse_chord(chords[index].symbol).pitch_type(pitch)))
+        return float(PITCH_TYPES.index(parse_chord(chord_at(chords, start, starts))
+                                       .pitch_type(pitch)))
     except ChordError:
         return NO_CHORD
 

@@ -98,7 +98,7 @@ def save_uploads(files: Sequence[Mapping[str, Any]], folder: Path | None = None)
 
     target = folder if folder is not None else Path(tempfile.mkdtemp(prefix="jazzwidget-upload-"))
     root = target.resolve()
-    paths = []
+    paths: list[Path] = []
     try:
         for name, content in named:
             path = root / name

@@ -130,7 +130,7 @@ class Generator(widgets.VBox):
             self.player.clip = clip
             self.quality.set_reference(self.corpus if self.corpus is not None else self.model)
             self.quality.show(clip)
-        except Exception as error:
+        except Exception as error:  # broad: any failure is shown inline, then re-raised as is
             self.error_box.show(error)
             raise
         self.clip = clip

@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anywidget
 import traitlets
 
 from jazzwidget.errors import JazzwidgetError
+from jazzwidget.widgets._errors import error_message
 from jazzwidget.widgets._serialize import (
     ACCOMPANIMENT_COLUMNS,
     MELODY_COLUMNS,
@@ -129,10 +130,14 @@ class Player(anywidget.AnyWidget):
                  melody: str | int | None = None, title: str = "",
                  filename: str | None = None, **kwargs: Any) -> None:
         music = load_music(clip, melody)
-        super().__init__(**kwargs)
+        # The music goes into the state the widget's comm opens with (Widget.__init__ opens
+        # it): no view starts from an empty Player and waits for an update to fill it (an
+        # A/B's first Player was once left showing "Nothing to play yet"). ``speed`` and the
+        # other keyword traits are applied after.
         self._music: PlayerMusic = music
         self._filename_given = filename is not None
-        self._show(music, clip, title, filename, speed=self.speed)
+        self._show(music, clip, title, filename)
+        super().__init__(**kwargs)
         self.on_msg(self._on_custom_message)
 
     @traitlets.default("_uid")
@@ -140,15 +145,15 @@ class Player(anywidget.AnyWidget):
         return uuid.uuid4().hex
 
     @traitlets.validate("speed")
-    def _valid_speed(self, proposal: dict) -> float:
+    def _valid_speed(self, proposal: dict[str, Any]) -> float:
         return _clamp("speed", proposal["value"], *SPEED_RANGE)
 
     @traitlets.validate("volume")
-    def _valid_volume(self, proposal: dict) -> float:
+    def _valid_volume(self, proposal: dict[str, Any]) -> float:
         return _clamp("volume", proposal["value"], *VOLUME_RANGE)
 
     @traitlets.validate("playing")
-    def _valid_playing(self, proposal: dict) -> bool:
+    def _valid_playing(self, proposal: dict[str, Any]) -> bool:
         return bool(proposal["value"]) and self.duration > 0  # nothing to play: stays False
 
     # ------------------------------------------------------------------ music
@@ -211,20 +216,28 @@ class Player(anywidget.AnyWidget):
             return f"{self.filename}{suffix}"
         return f"{self.filename}-{round(self.tempo * speed)}bpm{suffix}"
 
-    def _on_custom_message(self, _widget: Any, content: dict, _buffers: list) -> None:
-        if not isinstance(content, dict) or content.get("type") != "download":
+    def _on_custom_message(self, _widget: Any, content: object, _buffers: list[Any]) -> None:
+        if not isinstance(content, dict):
             return
-        kind, request = content.get("format"), content.get("request")
-        if kind not in DOWNLOADS:
+        message = cast("dict[str, Any]", content)  # a JSON object from the browser
+        kind, request = message.get("format"), message.get("request")
+        if message.get("type") != "download" or not isinstance(kind, str) or kind not in DOWNLOADS:
             return
         try:
-            speed = _clamp("speed", float(content.get("speed", 1.0)), *SPEED_RANGE)
+            speed = _clamp("speed", float(message.get("speed", 1.0)), *SPEED_RANGE)
             data = self.midi_bytes(speed) if kind == "midi" else self.wav_bytes(speed=speed)
             self.send({"type": "download", "format": kind, "request": request,
                        "filename": self.download_name(kind, speed)}, buffers=[data])
-        except Exception as error:  # shown inline: the widget must stay usable
+        except Exception as error:
+            # Broad on purpose: whatever failed, the page must hear of it (its download button
+            # waits for an answer) and the widget stays usable. A bad speed or an error of ours
+            # ends here; anything else is a bug, re-raised so that ipywidgets' message handler
+            # prints its traceback.
             self.send({"type": "download-error", "format": kind, "request": request,
-                       "message": f"{kind.upper()} export failed: {error}"})
+                       "message": f"{kind.upper()} export failed: {error_message(error)}"})
+            if not isinstance(error, JazzwidgetError | traitlets.TraitError | ValueError
+                              | TypeError):
+                raise
 
     # ---------------------------------------------------------------- repr
     def __repr__(self) -> str:
@@ -241,7 +254,7 @@ def _title(music: PlayerMusic, path: Path | None) -> str:
     symbols: list[str] = []
     for row in music.chords:
         if not symbols or symbols[-1] != row[0]:
-            symbols.append(row[0])
+            symbols.append(str(row[0]))
     if not symbols:
         return "Melody without chords"
     shown = " ".join(symbols[:6])

@@ -127,6 +127,39 @@ def test_download_requests_from_the_browser_are_answered_with_the_bytes() -> Non
     assert midi_buffers[0][:4] == b"MThd"
 
 
+def test_a_failed_download_answers_the_page_and_a_bug_keeps_its_traceback() -> None:
+    player = Player(make_clip(), filename="take-1")
+    sent: list[dict] = []
+    player.send = lambda content, buffers=None: sent.append(content)
+    # A bad speed from the page: answered with the error, nothing raised.
+    player._on_custom_message(player, {"type": "download", "format": "wav", "speed": "fast",
+                                       "request": "r1"}, [])
+    assert [(m["type"], m["request"]) for m in sent] == [("download-error", "r1")]
+    assert sent[0]["message"].startswith("WAV export failed: ValueError")
+
+    # A bug in the export: the page hears of it, and the error goes on with its traceback.
+    def broken(speed: float = 1.0) -> bytes:
+        raise RuntimeError("a bug")
+
+    player.midi_bytes = broken
+    with pytest.raises(RuntimeError, match="a bug"):
+        player._on_custom_message(player, {"type": "download", "format": "midi",
+                                           "request": "r2"}, [])
+    assert sent[-1] == {"type": "download-error", "format": "midi", "request": "r2",
+                        "message": "MIDI export failed: RuntimeError: a bug"}
+
+
+def test_pitch_types_come_from_the_one_chord_lookup() -> None:
+    # Before the first chord the first chord counts (as when the values were encoded);
+    # music without chords has no pitch types.
+    steps = [Step("v", 0.0, 0.5, 61), Step("v", 0.5, 1.0, 62), Step("v", 1.0, 1.5, 65)]
+    clip = Clip(steps, [ChordSpan("Dm7", 0.5, 1.5)], tempo=120, duration=1.5)
+    expected = ["CSAX".index(parse_chord("Dm7").pitch_type(p)) for p in (61, 62, 65)]
+    assert melody_rows(Player(clip))[:, 4].astype(int).tolist() == expected == [2, 0, 0]
+    bare = Clip(steps, [], tempo=120, duration=1.5)
+    assert melody_rows(Player(bare))[:, 4].tolist() == [4.0, 4.0, 4.0]
+
+
 def test_downloads_at_the_tempo_heard_are_the_same_music_faster() -> None:
     clip = make_clip()
     player = Player(clip)
