@@ -186,7 +186,7 @@ def value_types(melody: Melody) -> dict[str, float]:
     (P for the pitch encoding); every grammar type is present, 0 when unused."""
     kinds = Counter(value.split(",", 1)[0][:1] for value in melody.values)
     total = sum(kinds.values())
-    shares = dict.fromkeys(VALUE_TYPES, 0.0)
+    shares: dict[str, float] = dict.fromkeys(VALUE_TYPES, 0.0)
     for kind, count in kinds.items():
         shares[kind] = count / total
     return shares

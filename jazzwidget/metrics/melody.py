@@ -7,14 +7,14 @@ a comparison between a clip played at 130 bpm and a corpus written at another te
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Union, cast
 
 import numpy as np
 
 from jazzwidget.errors import JazzwidgetError
+from jazzwidget.music.piece import chord_at
 from jazzwidget.music.values import encode_melody
 
 if TYPE_CHECKING:
@@ -64,16 +64,11 @@ class Melody:
     def from_clip(cls, clip: Clip) -> Melody:
         """A generated clip: its steps' notes, from seconds to beats, and its values."""
         spb = clip.seconds_per_beat
-        chord_starts = [span.start for span in clip.chords]
-
-        def chord_at(seconds: float) -> str:
-            if not clip.chords:
-                return ""
-            index = max(bisect.bisect_right(chord_starts, seconds + 1e-9) - 1, 0)
-            return clip.chords[index].symbol
-
+        starts = [span.start for span in clip.chords]
+        chords = [chord_at(clip.chords, n.start, starts) if clip.chords else ""
+                  for n in clip.notes]
         notes = [(n.pitch, n.start / spb, n.end / spb) for n in clip.notes]
-        return cls.from_notes(notes, chords=[chord_at(n.start) for n in clip.notes],
+        return cls.from_notes(notes, chords=chords,
                               values=clip.values, length=clip.duration / spb,
                               beats_per_bar=clip.beats_per_bar)
 
@@ -82,9 +77,11 @@ class Melody:
                     values: Sequence[str], beats_per_bar: int = 4,
                     offset: float = 0.0) -> Melody:
         """Melody events in beats (a Piece's), shifted back by ``offset`` beats."""
-        notes = [(e.pitch, e.start - offset, e.end - offset) for e in events if not e.is_rest]
+        notes = [(e.pitch, e.start - offset, e.end - offset) for e in events
+                 if e.pitch is not None]
         length = (events[-1].end - offset) if events else 0.0
-        return cls.from_notes(notes, chords=[chord_at(e.start) for e in events if not e.is_rest],
+        return cls.from_notes(notes, chords=[chord_at(e.start) for e in events
+                                             if e.pitch is not None],
                               values=values, length=length, beats_per_bar=beats_per_bar)
 
     @classmethod
@@ -116,9 +113,10 @@ def melodies(source: Source) -> list[Melody]:
     if isinstance(source, Corpus):
         return [Melody.from_piece(p, v) for p, v in zip(source.pieces, source.piece_values,
                                                        strict=True)]
-    if isinstance(source, Sequence) and not isinstance(source, str):
+    given = cast("object", source)  # checked at run time: a notebook may pass anything
+    if isinstance(given, Sequence) and not isinstance(given, str):
         out: list[Melody] = []
-        for item in source:
+        for item in cast("Sequence[object]", given):
             if not isinstance(item, Clip | Melody):
                 raise JazzwidgetError(f"metrics read Clips, a list of Clips or a Corpus, not a "
                                       f"list holding {type(item).__name__}: pass "
@@ -139,17 +137,15 @@ def segments(corpus: Corpus, beats: float) -> list[Melody]:
     """
     if beats <= 0:
         raise JazzwidgetError(f"segment length {beats} beats is not positive: use e.g. 32")
-    out = []
+    out: list[Melody] = []
     for piece in corpus.pieces:
         start = 0.0
         while piece.length - start >= beats / 2:
             end = start + beats
             events = [e for e in piece.melody if start - 1e-9 <= e.start < end - 1e-9]
             if events:
-                def chord_at(beat: float, _piece: Piece = piece) -> str:
-                    return _piece.chord_at(beat)
-                values = encode_melody(events, chord_at, corpus.encoding)
-                out.append(Melody.from_events(events, chord_at, values=values,
+                values = encode_melody(events, piece.chord_at, corpus.encoding)
+                out.append(Melody.from_events(events, piece.chord_at, values=values,
                                               beats_per_bar=piece.beats_per_bar, offset=start))
             start = end
     return out

@@ -18,7 +18,7 @@ def _sequences(corpus: Corpus | Sequence[str] | Sequence[Sequence[str]]) -> list
         return [list(values) for values in corpus.piece_values]
     items = list(corpus)
     if items and all(isinstance(item, str) for item in items):
-        return [items]
+        return [[str(item) for item in items]]
     return [list(item) for item in items]
 
 
@@ -34,7 +34,7 @@ def longest_copied_run(values: Sequence[str],
     """
     sequences = _sequences(corpus)
     index: dict[str, int] = {}
-    parts = []
+    parts: list[int] = []
     for sequence in sequences:
         parts.extend(index.setdefault(v, len(index)) for v in sequence)
         parts.append(-1)  # a separator no value matches

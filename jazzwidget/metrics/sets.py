@@ -8,8 +8,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jazzwidget.metrics import features as f
 from jazzwidget.metrics.compare import compare_feature
+from jazzwidget.metrics.features import (
+    VALUE_TYPES,
+    chord_tone_share,
+    empty_beat_rate,
+    groove_consistency,
+    mean_absolute_interval,
+    mean_inter_onset_interval,
+    note_length_histogram,
+    pitch_class_entropy,
+    pitch_class_histogram,
+    pitch_class_transition_matrix,
+    pitch_range,
+    scale_consistency,
+    value_types,
+)
 from jazzwidget.metrics.melody import Melody, Source, melodies
 from jazzwidget.metrics.memorization import longest_copied_run
 
@@ -17,21 +31,23 @@ if TYPE_CHECKING:
     from jazzwidget.music.corpus import Corpus
 
 # Every per-melody feature by name; vectors and matrices are compared by Euclidean distance.
+# (The functions are imported by name: the package's `features` is `sets.features`, which
+# hides the module of that name.)
 FEATURES: dict[str, Callable[[Melody], Any]] = {
-    "pitch_class_histogram": f.pitch_class_histogram,
+    "pitch_class_histogram": pitch_class_histogram,
     "pitch_class_transition_matrix":
-        lambda m: f.pitch_class_transition_matrix(m, normalize=2),
-    "pitch_range": f.pitch_range,
-    "mean_absolute_interval": f.mean_absolute_interval,
-    "mean_inter_onset_interval": f.mean_inter_onset_interval,
-    "note_length_histogram": f.note_length_histogram,
-    "scale_consistency": f.scale_consistency,
-    "pitch_class_entropy": f.pitch_class_entropy,
-    "empty_beat_rate": f.empty_beat_rate,
-    "groove_consistency": f.groove_consistency,
-    "chord_tone_share": f.chord_tone_share,
-    "value_types": lambda m: np.array([f.value_types(m).get(kind, 0.0)
-                                       for kind in (*f.VALUE_TYPES, "P")]),
+        lambda m: pitch_class_transition_matrix(m, normalize=2),
+    "pitch_range": pitch_range,
+    "mean_absolute_interval": mean_absolute_interval,
+    "mean_inter_onset_interval": mean_inter_onset_interval,
+    "note_length_histogram": note_length_histogram,
+    "scale_consistency": scale_consistency,
+    "pitch_class_entropy": pitch_class_entropy,
+    "empty_beat_rate": empty_beat_rate,
+    "groove_consistency": groove_consistency,
+    "chord_tone_share": chord_tone_share,
+    "value_types": lambda m: np.array([value_types(m).get(kind, 0.0)
+                                       for kind in (*VALUE_TYPES, "P")]),
 }
 
 
@@ -54,7 +70,11 @@ def pooled(source: Source) -> Melody:
     """All melodies of a source laid end to end (each starting on a bar line), so a histogram
     of the result is the histogram of the whole set."""
     items = melodies(source)
-    pitches, starts, ends, chords, values = [], [], [], [], []
+    pitches: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    chords: list[str] = []
+    values: list[str] = []
     offset = 0.0
     for m in items:
         pitches.append(m.pitches)
@@ -74,10 +94,10 @@ def profile(source: Source) -> dict[str, Any]:
     note-length histogram and value-type shares, the chord-tone share and the note count."""
     m = pooled(source)
     return {
-        "pitch_class_histogram": f.pitch_class_histogram(m),
-        "note_length_histogram": f.note_length_histogram(m),
-        "value_types": f.value_types(m),
-        "chord_tone_share": f.chord_tone_share(m),
+        "pitch_class_histogram": pitch_class_histogram(m),
+        "note_length_histogram": note_length_histogram(m),
+        "value_types": value_types(m),
+        "chord_tone_share": chord_tone_share(m),
         "notes": len(m.pitches),
     }
 
@@ -91,7 +111,7 @@ def compare(generated: Source, reference: Source,
     (`jazzwidget.metrics.segments`), ``generated`` the clips.
     """
     gen, ref = features(generated, names), features(reference, names)
-    out = {}
+    out: dict[str, dict[str, float]] = {}
     for name in gen:
         row = compare_feature(ref[name], gen[name])
         scalar = gen[name].ndim == 1
