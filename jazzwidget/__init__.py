@@ -18,7 +18,7 @@ subclass ``keras.callbacks.Callback``); every other name imports no TensorFlow.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jazzwidget.errors import (
     ChordError,
@@ -31,6 +31,24 @@ from jazzwidget.errors import (
 )
 
 __version__ = "0.1.0"
+
+# The lazy names' types, for type checkers and editors (nothing is imported here at run time);
+# __all__ below lists every public name as the literal list that type checkers read.
+if TYPE_CHECKING:
+    from jazzwidget.inspect.snapshots import GateSnapshots
+    from jazzwidget.model.jazz_model import JazzModel
+    from jazzwidget.model.trace import GateTrace
+    from jazzwidget.music.clip import Clip
+    from jazzwidget.music.corpus import Corpus, load_corpus
+    from jazzwidget.music.progression import Progression
+    from jazzwidget.widgets._uploads import save_uploads
+    from jazzwidget.widgets.generator import Generator
+    from jazzwidget.widgets.inspector import GateInspector
+    from jazzwidget.widgets.liveplot import LivePlot
+    from jazzwidget.widgets.player import Player
+    from jazzwidget.widgets.quality import QualityView
+    from jazzwidget.widgets.studio import Studio
+    from jazzwidget.widgets.trainer import Trainer
 
 # Public names resolved on first use, so that `import jazzwidget` imports neither TensorFlow nor
 # the widget front ends.
@@ -54,13 +72,27 @@ _LAZY = {
 
 __all__ = [
     "ChordError",
+    "Clip",
+    "Corpus",
     "CorpusError",
+    "GateInspector",
+    "GateSnapshots",
+    "GateTrace",
+    "Generator",
+    "JazzModel",
     "JazzwidgetError",
+    "LivePlot",
     "ModelError",
     "MusicFileError",
     "NoMelodyError",
+    "Player",
+    "Progression",
+    "QualityView",
+    "Studio",
+    "Trainer",
     "TrainingError",
-    *_LAZY,
+    "load_corpus",
+    "save_uploads",
 ]
 
 

@@ -12,13 +12,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jazzwidget.inspect.corpus import CorpusTrace, passage_clip, trace_corpus
 from jazzwidget.inspect.explain import Record, explain, explain_corpus
 from jazzwidget.inspect.features import FEATURES, clip_features
 from jazzwidget.inspect.hypothesis import UnitMatch, find_units, firing_mask, firing_spans
 from jazzwidget.inspect.ordering import ORDERS, unit_order, unit_scores
+
+if TYPE_CHECKING:  # loaded on first use by __getattr__ below (they import Keras)
+    from jazzwidget.inspect.snapshots import GateSnapshots, Snapshot
 
 __all__ = ["FEATURES", "ORDERS", "CorpusTrace", "GateSnapshots", "Record", "Snapshot",
            "UnitMatch", "clip_features", "explain", "explain_corpus", "find_units",

@@ -56,9 +56,9 @@ class CorpusTrace(GateTrace):
     clips : each piece as a clip (see `passage_clip`), lined up with its rows.
     """
 
-    names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list[str])
     bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
-    clips: list[Clip] = field(default_factory=list)
+    clips: list[Clip] = field(default_factory=list[Clip])
 
     def locate(self, step: int) -> tuple[int, int]:
         """(piece, step within that piece) of a row of the pooled trace."""

@@ -63,10 +63,10 @@ def explain_features(trace: Trace, features: Mapping[str, np.ndarray], top: int 
         defined = np.isfinite(values)
         if defined.sum() < MIN_STEPS:
             continue
-        found = []
+        found: list[tuple[float, int, int, float, str]] = []
         for state in names:
             r = pearson(values[defined], np.asarray(trace.gate(state))[defined])
-            found += [(-abs(r[u]), names.index(state), u, float(r[u]), state)
+            found += [(-abs(float(r[u])), names.index(state), int(u), float(r[u]), state)
                       for u in np.flatnonzero(np.isfinite(r))]
         for _, _, unit, r_value, state in sorted(found)[:top]:
             records.append(Record(feature=feature, unit=int(unit), state=state, r=r_value))

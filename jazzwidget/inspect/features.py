@@ -53,7 +53,8 @@ def clip_features(clip: Clip) -> dict[str, np.ndarray]:
         out["bar_position"][t] = round(beat % clip.beats_per_bar, 6) % clip.beats_per_bar
         value = parse_value(step.value) if step.value else None
         out["duration"][t] = value.duration if value else (step.end - step.start) / spb
-        chord = chords.get(symbols[t]) if symbols[t] is not None else None
+        symbol = symbols[t]
+        chord = chords.get(symbol) if symbol is not None else None
         out["is_rest"][t] = float(step.pitch is None)
         kind = value.kind if value and value.kind in TYPES else None
         if step.pitch is not None:

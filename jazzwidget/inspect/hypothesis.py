@@ -73,7 +73,7 @@ def firing_mask(trace: Trace, units: Iterable[int], threshold: float = 0.5,
     (state,) = check_gates([state])
     chosen = check_units(trace, units)
     values = np.asarray(trace.gate(state))[:, chosen]
-    return (values > threshold).all(axis=1)
+    return np.asarray((values > threshold).all(axis=1))
 
 
 def firing_spans(trace: Trace, units: Iterable[int], threshold: float = 0.5,

@@ -32,7 +32,7 @@ def unit_scores(trace: Trace, by: str = "variance",
         raise InspectError(f"no unit score {by!r}: choose mean, variance or saturation")
     if trace.steps == 0:
         return np.zeros(trace.n_a)
-    per_gate = []
+    per_gate: list[np.ndarray] = []
     for name in names:
         if by == "saturation":
             values = unit_interval(trace, name)
@@ -79,7 +79,7 @@ def unit_series(trace: Trace, gates: Iterable[str] = DEFAULT_GATES) -> np.ndarra
     names = check_gates(gates)
     if trace.steps == 0:
         return np.zeros((trace.n_a, 0))
-    parts = []
+    parts: list[np.ndarray] = []
     for name in names:
         values = bounded(trace, name).T  # (n_a, steps)
         values = values - values.mean(axis=1, keepdims=True)
@@ -108,7 +108,7 @@ def agglomerative_order(distance: np.ndarray) -> np.ndarray:
     merge lays the two clusters' orders end to end, each one flipped or not so that the two
     leaves that meet are the closest of the four choices. Returns the order (int array).
     """
-    n = distance.shape[0]
+    n = int(distance.shape[0])
     if n <= 2:
         return np.arange(n)
     between = distance.astype(np.float64).copy()

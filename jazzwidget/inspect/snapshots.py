@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import keras
 
@@ -54,7 +54,8 @@ class GateSnapshots(keras.callbacks.Callback):
 
     def __init__(self, clip_or_values: Clip | Sequence[str], every: int = 5) -> None:
         super().__init__()
-        if isinstance(clip_or_values, str) or not isinstance(clip_or_values, Clip | Sequence):
+        given = cast("object", clip_or_values)  # checked at run time: a notebook may pass anything
+        if isinstance(given, str) or not isinstance(given, Clip | Sequence):
             raise InspectError("GateSnapshots takes a Clip or a list of values to trace")
         if int(every) < 1:
             raise InspectError(f"every={every}: take a snapshot every 1 or more epochs")

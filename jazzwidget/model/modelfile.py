@@ -15,7 +15,7 @@ import math
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jazzwidget.errors import ModelError
 from jazzwidget.music.values import ENCODINGS
@@ -83,7 +83,8 @@ def read_model_file(path: Path, format_version: int) -> dict[str, Any]:
 
 def check_metadata(path: Path, meta: Any, format_version: int) -> None:
     """Raise `ModelError` unless ``meta`` is our metadata, of a format this version reads."""
-    if not isinstance(meta, dict):
+    meta = _json_object(meta)
+    if meta is None:
         raise _damaged(path, "its jazzwidget.json is not an object")
     version = meta.get("format")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -94,9 +95,8 @@ def check_metadata(path: Path, meta: Any, format_version: int) -> None:
             f"{version}; this one reads format {format_version} and older): upgrade jazzwidget "
             "(pip install --upgrade jazzwidget) to load it"
         )
-    vocab = meta.get("vocab")
-    if not (isinstance(vocab, list) and len(vocab) >= 2
-            and all(isinstance(v, str) for v in vocab)):
+    vocab = _json_strings(meta.get("vocab"))
+    if vocab is None or len(vocab) < 2:
         raise _damaged(path, "its vocabulary is not a list of at least two values")
     if vocab != sorted(set(vocab)):
         raise _damaged(path, "its vocabulary is not sorted or has repeats")
@@ -109,14 +109,13 @@ def check_metadata(path: Path, meta: Any, format_version: int) -> None:
         value = meta.get(key, 1.0)
         if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
             raise _damaged(path, f"{key} = {value!r}")
-    history = meta.get("history", {})
-    if not (isinstance(history, dict) and all(
-            isinstance(series, list) and all(isinstance(x, int | float) or x is None
-                                             for x in series)
-            for series in history.values())):
+    history = _json_object(meta.get("history", {}))
+    if history is None or not all(
+            (series := _json_list(value)) is not None
+            and all(isinstance(x, int | float) or x is None for x in series)
+            for value in history.values()):
         raise _damaged(path, "its training history is not lists of numbers")
-    values = meta.get("corpus_values", [])
-    if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+    if _json_strings(meta.get("corpus_values", [])) is None:
         raise _damaged(path, "its corpus values are not a list of values")
     if not isinstance(meta.get("progression", ""), str):
         raise _damaged(path, "its chord progression is not text")
@@ -128,14 +127,16 @@ def check_architecture(path: Path, config: Any) -> None:
     Every object named in the config must come from Keras itself (no custom or registered
     class, no function), and every layer must be one of `LAYERS`: no ``Lambda``.
     """
-    if not (isinstance(config, dict) and config.get("class_name") == "Functional"):
+    config = _json_object(config)
+    if config is None or config.get("class_name") != "Functional":
         raise _not_ours(path, "its network is not a Keras functional model")
-    layers = config.get("config", {}).get("layers") if isinstance(
-        config.get("config"), dict) else None
-    if not isinstance(layers, list) or not layers:
+    inner = _json_object(config.get("config"))
+    layers = _json_list(inner.get("layers")) if inner is not None else None
+    if not layers:
         raise _damaged(path, "its network lists no layers")
     for layer in layers:
-        name = layer.get("class_name") if isinstance(layer, dict) else None
+        entry = _json_object(layer)
+        name = entry.get("class_name") if entry is not None else None
         if name not in LAYERS:
             raise _not_ours(path, f"its network has a {name!r} layer; a jazzwidget model has "
                             f"only {', '.join(sorted(LAYERS))} layers, and code in a file is "
@@ -152,15 +153,35 @@ def check_architecture(path: Path, config: Any) -> None:
             raise _not_ours(path, f"it holds a {found.get('class_name')!r} (a function)")
 
 
-def _named_objects(node: Any) -> list[dict[str, Any]]:
+def _named_objects(node: object) -> list[dict[str, object]]:
     """Every dict with a ``class_name`` inside a Keras config, depth first."""
-    found, stack = [], [node]
+    found: list[dict[str, object]] = []
+    stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, dict):
-            if "class_name" in item:
-                found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+        if (mapping := _json_object(item)) is not None:
+            if "class_name" in mapping:
+                found.append(mapping)
+            stack.extend(mapping.values())
+        elif (items := _json_list(item)) is not None:
+            stack.extend(items)
     return found
+
+
+# JSON as json.load returns it, typed: objects have string keys; lists hold anything.
+def _json_object(value: object) -> dict[str, object] | None:
+    """``value`` as a JSON object, or None when it is not one."""
+    return cast("dict[str, object]", value) if isinstance(value, dict) else None
+
+
+def _json_list(value: object) -> list[object] | None:
+    """``value`` as a JSON list, or None when it is not one."""
+    return cast("list[object]", value) if isinstance(value, list) else None
+
+
+def _json_strings(value: object) -> list[str] | None:
+    """``value`` as a JSON list of strings, or None when it is anything else."""
+    items = _json_list(value)
+    if items is None or not all(isinstance(item, str) for item in items):
+        return None
+    return cast("list[str]", items)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -126,7 +126,7 @@ class Ablation:
             units = spec["units"]
             spec = cls((units,) if isinstance(units, int) else tuple(units),
                        spec.get("clamp", "zero"))
-        if not isinstance(spec, Ablation):
+        if not isinstance(cast("object", spec), Ablation):  # a notebook may pass anything
             raise ModelError(f"ablate must be a dict such as {{'units': [12, 40], 'clamp': "
                              f"'zero'}} or an Ablation, not {type(spec).__name__}")
         return spec if n_a is None else spec.check(n_a)

@@ -108,9 +108,11 @@ def trace_values(weights: LSTMWeights, vocab: Sequence[str],
     if isinstance(clip_or_values, str):
         raise ModelError("trace takes a Clip or a list of values, not one string: wrap it "
                          "in a list")
-    clip = clip_or_values if isinstance(clip_or_values, Clip) else None
-    values = clip.values if clip is not None else list(clip_or_values)
-    prime = clip.primed_with if clip is not None else []
+    if isinstance(clip_or_values, Clip):
+        clip: Clip | None = clip_or_values
+        values, prime = clip_or_values.values, clip_or_values.primed_with
+    else:
+        clip, values, prime = None, list(clip_or_values), []
     if clip is not None and values and not all(values):
         raise ModelError("this clip has no values (music read from a file, not generated): "
                          "trace a generated clip, or a corpus passage "

@@ -17,6 +17,28 @@ def test_unknown_public_name_is_an_attribute_error():
         jazzwidget.NoSuchThing  # noqa: B018
 
 
+def test_the_public_names_are_listed_once_each_for_python_and_for_type_checkers():
+    # __all__ is the literal list type checkers read; each lazy name also has its import under
+    # TYPE_CHECKING, from the module that resolves it at run time.
+    import ast
+    import inspect as pyinspect
+
+    import jazzwidget
+
+    tree = ast.parse(pyinspect.getsource(jazzwidget))
+    errors = {alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
+              and node.module == "jazzwidget.errors" for alias in node.names}
+    assert len(errors) == 7
+    assert sorted(jazzwidget.__all__) == sorted(errors | set(jazzwidget._LAZY))
+    assert len(jazzwidget.__all__) == len(set(jazzwidget.__all__))
+    guarded = next(node for node in tree.body if isinstance(node, ast.If)
+                   and ast.unparse(node.test) == "TYPE_CHECKING")
+    typed = {alias.name: node.module for node in guarded.body
+             if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert typed == jazzwidget._LAZY
+    assert all(getattr(jazzwidget, name) is not None for name in ("Clip", "load_corpus"))
+
+
 def test_inspect_prints_the_built_in_corpus(capsys):
     assert main(["inspect"]) == 0
     out = capsys.readouterr().out
