@@ -6,6 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from jazzwidget.errors import ModelError
 from jazzwidget.model.sample import generate
 from jazzwidget.model.step import Ablation, LSTMWeights, lstm_cell, lstm_step, one_hot
 from jazzwidget.model.trace import trace_values
@@ -61,3 +62,9 @@ def test_explain_lists_three_units_per_feature_by_default(weights):
     per_feature = Counter(record["feature"] for record in records)
     assert per_feature and set(per_feature.values()) == {3}
     assert records == trace.explain(clip, top=3)
+
+
+def test_a_unit_past_the_layer_names_the_units_there_are():
+    with pytest.raises(ModelError, match=r"^unit 8 does not exist: this LSTM has units 0 to 7$"):
+        Ablation((3, 8)).check(8)
+    assert Ablation((3, 7)).check(8) == Ablation((3, 7))
