@@ -50,3 +50,9 @@ def test_clef_tempo_meter_and_chords_at_their_places(score):
     assert signature.ratioString == "3/4" and signature.offset == 0
     symbols = flat.getElementsByClass(harmony.ChordSymbol)
     assert [(s.figure, s.offset) for s in symbols] == [("F7", 0), ("B-7", 3)]
+
+
+def test_musicxml_is_written_whatever_the_file_is_called(tmp_path):
+    clip = Clip([Step("", 0.0, 1.0, 60)], [ChordSpan("C7", 0.0, 1.0)], tempo=60, duration=1.0)
+    text = clip.to_musicxml(tmp_path / "score.txt").read_text()
+    assert text.startswith("<?xml") and "<score-partwise" in text

@@ -4,7 +4,7 @@ asked for, the window asked for, and messages that name the MIDI."""
 import pretty_midi
 import pytest
 
-from jazzwidget.errors import MusicFileError
+from jazzwidget.errors import MusicFileError, NoMelodyError
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.io import read_pretty_midi
 
@@ -58,3 +58,16 @@ def test_not_a_pretty_midi_says_what_to_give():
         read_pretty_midi(b"MThd")  # type: ignore[arg-type]
     assert str(caught.value) == ("expected a pretty_midi.PrettyMIDI, not a bytes: give a "
                                  "PrettyMIDI object or the path of a music file")
+
+
+def test_a_missing_track_lists_the_tracks_there_are():
+    midi = two_tracks()
+    kit = pretty_midi.Instrument(0, is_drum=True, name="Kit")
+    kit.notes = [pretty_midi.Note(100, 36, 0.0, 0.1)]
+    midi.instruments.append(kit)
+    with pytest.raises(NoMelodyError) as caught:
+        read_pretty_midi(midi, melody="Sax")
+    assert str(caught.value) == ("'the MIDI' has no track named 'Sax': tracks are 0 \"Vibes\", "
+                                 "1 \"Piano\", 2 \"Kit\" (drums); pass one of these names or "
+                                 "indexes as melody=")
+
