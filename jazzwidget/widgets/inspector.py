@@ -48,6 +48,11 @@ def clip_settings(clip: Clip) -> dict[str, Any]:
     return settings
 
 
+def epoch_title(epoch: int) -> str:
+    """The title of the Player that plays the clip an epoch's weights make."""
+    return f"epoch {epoch}: the clip the model would have made then"
+
+
 def _is_model(thing: Any) -> bool:
     return all(hasattr(thing, name) for name in ("trace", "generate", "weights", "vocab"))
 
@@ -73,6 +78,7 @@ class GateInspector(widgets.VBox):
         itself. Default: the clip's own length, tempo, chords and primer with seed 0 (both
         clips of an A/B are then made with those).
     threshold : the level above which a unit counts as on when finding units.
+    unit : the unit selected at the start (its rows outlined, its lines drawn).
 
     Attributes
     ----------
@@ -96,6 +102,7 @@ class GateInspector(widgets.VBox):
                  gates: Sequence[str] = DEFAULT_GATES, order: str = "index",
                  top_k: int | None = None, snapshots: Any = None, corpus: Any = None,
                  generation: Mapping[str, Any] | None = None, threshold: float = 0.5,
+                 unit: int | None = None,
                  **kwargs: Any) -> None:
         self.model = model_or_trace if _is_model(model_or_trace) else None
         if self.model is None and not isinstance(model_or_trace, GateTrace):
@@ -130,33 +137,49 @@ class GateInspector(widgets.VBox):
         self.epoch: int | None = None
 
         self.error = ErrorBox()
-        self.view = HeatmapView()
+        self.view = HeatmapView(open_later=True)  # opened below, with the trace in its state
         self.player: Player | None = Player(clip, title="traced clip") if clip else None
         self._player_box = widgets.Box([self.player] if self.player else [])
         self._build_controls(gates, order, top_k, threshold)
-        self.saturation = SaturationFigure(self.select_unit, trace, self._saturation_label())
-        self.unit_lines = UnitLines(trace)
+        first_unit = -1 if unit is None else int(unit)
+        if not -1 <= first_unit < trace.n_a:
+            raise InspectError(f"unit {unit} does not exist: this LSTM has units 0 to "
+                               f"{trace.n_a - 1}")
+        self.view.selected_unit = first_unit
+        # Built with the selection: a figure's first state is what every view starts from.
+        self.saturation = SaturationFigure(self.select_unit, trace, self._saturation_label(),
+                                           first_unit)
+        self.unit_lines = UnitLines(trace, first_unit)
         self.found = widgets.HTML("", layout=widgets.Layout(min_height="20px"))
         self.explanation = widgets.HTML("")
         self.ablation = (AblationPanel(self._generate, trace.n_a)
                          if self.model is not None else None)
+        if self.ablation is not None and first_unit >= 0:
+            self.ablation.units.value = str(first_unit)
         self.timeline = self._build_timeline() if snapshots is not None else None
 
         figures = widgets.HBox([self.saturation.figure, self.unit_lines.figure],
                                layout=widgets.Layout(flex_flow="row wrap"))
         figures.add_class("jw-inspector-figures")
-        children = [self.error, self._player_box, self.controls, self.view, self.found,
-                    widgets.VBox([self._source, figures]), self.explanation]
-        children += [c for c in (self.ablation, self.timeline) if c is not None]
+        plots = widgets.VBox([self._source, figures])
+        plots.add_class("jw-inspector-plots")
+        # The epoch slider sits right above the heatmaps it redraws, the epoch's clip right
+        # under them; the A/B at the end.
+        timeline = [] if self.timeline is None else [self.timeline]
+        epoch_clip = [] if self.timeline is None else [self._epoch_box]
+        children = [self.error, self._player_box, *timeline, self.controls, self.view,
+                    *epoch_clip, self.found, plots, self.explanation]
+        children += [self.ablation] if self.ablation is not None else []
+        # The figures were built with this trace: no edits before they are displayed (see
+        # `inspector_figures.opened_filled`); the view opens with the trace and the Player.
+        self._show_trace(trace, clip, figures=False)
+        if self.player is not None:
+            self.link(self.player)
+        self.view.open_filled()
         super().__init__(children, **kwargs)
         self.add_class("jw-gate-inspector")
         self.view.observe(self._on_selected_unit, "selected_unit")
         self.view.observe(self._on_selection, "selection")
-        # The figures were built with this trace: no edits before they are displayed (plotly 6
-        # replays edits made before the first view badly: the figure showed empty axes).
-        self._show_trace(trace, clip, figures=False)
-        if self.player is not None:
-            self.link(self.player)
 
     # ------------------------------------------------------------------ building
     def _build_controls(self, gates: Sequence[str], order: str, top_k: int | None,
@@ -206,6 +229,7 @@ class GateInspector(widgets.VBox):
                                                      continuous_update=False,
                                                      layout=widgets.Layout(width="420px"))
         self._epoch_button = widgets.Button(description="Play this epoch's clip", icon="play",
+                                            layout=widgets.Layout(width="auto"),
                                             tooltip="generate with this epoch's weights "
                                                     "(same seed and chords)")
         self.epoch_player: Player | None = None
@@ -214,8 +238,9 @@ class GateInspector(widgets.VBox):
         self._epoch_button.on_click(lambda _: self.play_epoch())
         header = widgets.HTML("<b>Learning timeline</b>: the passage's gates at each "
                               "snapshot, and the clip the model would have made then")
+        self._epoch_box.add_class("jw-inspector-epoch-clip")  # shown under the heatmaps
         timeline = widgets.VBox([header, widgets.HBox([self._epoch_slider,
-                                                       self._epoch_button]), self._epoch_box])
+                                                       self._epoch_button])])
         timeline.add_class("jw-inspector-timeline")
         return timeline
 
@@ -334,11 +359,11 @@ class GateInspector(widgets.VBox):
             self.error.show(error)
             raise
         if self.epoch_player is None:
-            self.epoch_player = Player(clip, title=f"epoch {epoch}")
+            self.epoch_player = Player(clip, title=epoch_title(epoch))
             self._epoch_box.children = [self.epoch_player]
         else:
             self.epoch_player.clip = clip
-            self.epoch_player.title = f"epoch {epoch}"
+            self.epoch_player.title = epoch_title(epoch)
         return clip
 
     # ------------------------------------------------------------------ internals

@@ -28,6 +28,8 @@ CLAMP_LABELS = {
     "forget1": "forget gate forced to 1 (keep everything)",
     "output0": "output gate forced to 0",
 }
+# The clamp in a few characters, for the ablated Player's title (the full label is in the menu).
+CLAMP_SHORT = {"zero": "h=c=0", "forget0": "f=0", "forget1": "f=1", "output0": "o=0"}
 FIGURES = ("notes", "rests", "mean duration (beats)", "pitch range (semitones)",
            "chord-tone share")
 
@@ -68,6 +70,14 @@ def figures_table(original: dict[str, float], ablated: dict[str, float]) -> str:
     head = "<tr><th></th><th>original</th><th>ablated</th><th>change</th></tr>"
     return (f"<table class='jwi-figures' style='font-size:12px;border-collapse:collapse'>"
             f"{head}{''.join(rows)}</table>")
+
+
+def ablated_title(units: list[int], clamp: str, shown: int = 2) -> str:
+    """A title short enough for half a row: ``"ablated 4, 0 +4 · h=c=0"`` (the units field
+    and the clamp menu above the Players say it in full)."""
+    listed = ", ".join(str(u) for u in units[:shown])
+    more = f" +{len(units) - shown}" if len(units) > shown else ""
+    return f"ablated {listed}{more} · {CLAMP_SHORT[clamp]}"
 
 
 def parse_units(text: str, n_a: int) -> list[int]:
@@ -151,18 +161,18 @@ class AblationPanel(widgets.VBox):
         return original, ablated
 
     def _show(self, original: Clip, ablated: Clip, units: list[int]) -> None:
-        label = f"units {', '.join(map(str, units))}: {CLAMP_LABELS[self.clamp.value]}"
+        title = ablated_title(units, self.clamp.value)
         if self.original_player is None or self.ablated_player is None:
             self.original_player = Player(original, title="original", filename="original")
-            self.ablated_player = Player(ablated, title=f"ablated ({label})",
-                                         filename="ablated")
-            half = widgets.Layout(width="50%")
-            self.players.children = [widgets.Box([self.original_player], layout=half),
-                                     widgets.Box([self.ablated_player], layout=half)]
-        else:
+            self.ablated_player = Player(ablated, title=title, filename="ablated")
+            self.players.children = [
+                widgets.Box([player], layout=widgets.Layout(width="50%"))
+                for player in (self.original_player, self.ablated_player)]
+        else:  # a new clip brings its own title: name both again
             self.original_player.clip = original
+            self.original_player.title = "original"
             self.ablated_player.clip = ablated
-            self.ablated_player.title = f"ablated ({label})"
+            self.ablated_player.title = title
         same = original.values == ablated.values
         note = ("<br><i>The ablated clip is the same as the original: these units did not "
                 "change the choices.</i>" if same else "")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,16 +35,44 @@ def saturation(trace: Any, gate: str) -> np.ndarray:
     return GateTrace.saturation(trace, gate, LOW, HIGH)
 
 
-def as_widget(figure: Any) -> Any:
-    """A FigureWidget with a filled ``go.Figure`` as its first state.
+@functools.cache
+def opened_filled() -> type:
+    """plotly's FigureWidget, changed to open its comm only once its figure is in its state.
 
-    Edits made to a FigureWidget before its first view are sent as messages that no view
-    receives; building the figure filled and wrapping it once puts everything in the state a
-    view starts from. (In this project's JupyterLab, plotly 7.1 on anywidget 0.11, the
-    FigureWidget front end currently draws no traces at all, whatever the state: see the
-    xfail in tests/browser/test_inspector.py.)
+    plotly's ``BaseFigureWidget.__init__`` opens the widget's comm first (in
+    ``Widget.__init__``) and sets the traces and layout (``_widget_data``, ``_widget_layout``)
+    after, as update messages. anywidget 0.11's front end handles a model's messages only once
+    the model's module has loaded and initialized, and gives up after 2 s ("[anywidget] Failed
+    to initialize model.", then every message to that model is dropped). plotly's module is
+    5 MB: on a busy page (a notebook that draws several widgets on a loaded machine) it takes
+    longer, and the figure stayed empty. Opened after ``__init__``, the comm carries the
+    filled figure in its first message, which the front end always receives.
     """
-    return figure_widget_class()(figure)
+    base = figure_widget_class()
+
+    class FilledFigureWidget(base):  # type: ignore[misc, valid-type]
+        _opening_later = False
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self._opening_later = True
+            try:
+                super().__init__(*args, **kwargs)
+            finally:
+                self._opening_later = False
+            self.open()
+
+        def open(self) -> None:
+            if not self._opening_later:
+                super().open()
+
+    FilledFigureWidget.__name__ = FilledFigureWidget.__qualname__ = base.__name__
+    return FilledFigureWidget
+
+
+def as_widget(figure: Any) -> Any:
+    """A FigureWidget whose comm opens with a filled ``go.Figure`` as its state (see
+    `opened_filled`): build the figure first, then wrap it once."""
+    return opened_filled()(figure)
 
 
 def _figure(**layout: Any) -> Any:
@@ -60,19 +89,21 @@ class SaturationFigure:
     ----------
     on_select : called with a unit number when a point is clicked.
     trace, source : what to plot first (see `show`).
+    unit : the unit ringed at the start (-1: none).
     """
 
-    def __init__(self, on_select: Callable[[int], None], trace: Any, source: str = "clip"
-                 ) -> None:
+    def __init__(self, on_select: Callable[[int], None], trace: Any, source: str = "clip",
+                 unit: int = -1) -> None:
         self._on_select = on_select
         layout = dict(
             height=330, width=400, margin=dict(l=50, r=10, t=36, b=44),
-            title=dict(text="Gate saturation", font=dict(size=13)),
+            title=dict(text="Gate saturation", font=dict(size=13), x=0.02, xanchor="left"),
             xaxis=dict(title=f"share of steps < {LOW:g} (left-saturated)", range=[-0.03, 1.03],
                        gridcolor=GRID),
             yaxis=dict(title=f"share of steps > {HIGH:g} (right-saturated)", gridcolor=GRID,
                        range=[-0.03, 1.03]),
-            legend=dict(orientation="h", y=1.0, x=1.0, xanchor="right", yanchor="bottom"),
+            # inside, top right: no unit can be there (the two shares add up to 1 at most)
+            legend=dict(orientation="v", y=0.98, x=0.98, xanchor="right", yanchor="top"),
             **PLAIN, hovermode="closest", clickmode="event",
         )
         self.figure = _figure(**layout)
@@ -91,6 +122,7 @@ class SaturationFigure:
                                             line=dict(width=2, color="#111111")))
         self.points: dict[str, np.ndarray] = {}
         self.show(trace, source)
+        self.mark(unit)
         self.figure = as_widget(self.figure)
         for scatter in self.figure.data[:len(SATURATION_GATES)]:
             scatter.on_click(self._clicked)
@@ -130,7 +162,8 @@ class UnitLines:
     def __init__(self, trace: GateTrace, unit: int = -1) -> None:
         self.figure = _figure(
             height=330, width=560, margin=dict(l=46, r=10, t=36, b=44),
-            title=dict(text="Click a unit to see its gates over time", font=dict(size=13)),
+            title=dict(text="Click a unit to see its gates over time", font=dict(size=13),
+                       x=0.02, xanchor="left"),
             xaxis=dict(title="seconds", gridcolor=GRID),
             yaxis=dict(title="value", range=[-1.05, 1.05], gridcolor=GRID),
             **PLAIN, hovermode="x unified",

@@ -22,6 +22,7 @@ marking never resends the numbers.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import ipywidgets as widgets
@@ -79,6 +80,24 @@ class HeatmapView(anywidget.AnyWidget):
     player = traitlets.Instance(widgets.DOMWidget, allow_none=True).tag(
         sync=True, **widgets.widget_serialization)
     position = traitlets.Float(0.0).tag(sync=True)
+
+    def __init__(self, *, open_later: bool = False, **kwargs: Any) -> None:
+        # With open_later, the comm opens at `open_filled`, so that its first message carries
+        # the trace: anywidget's front end drops every later message to a model whose module
+        # took over 2 s to load and initialize (a busy page), and the heatmaps stayed empty.
+        self._opening_later = open_later
+        super().__init__(**kwargs)
+
+    def open(self) -> None:
+        """Open the widget's comm (not while the view waits for `open_filled`)."""
+        if not self._opening_later:
+            super().open()
+
+    def open_filled(self) -> None:
+        """Open the comm now, with everything set so far in its first message."""
+        self._opening_later = False
+        if self.comm is None:
+            self.open()
 
     def show_data(self, data: InspectorData, n_a: int) -> None:
         """Send a trace (as `inspector_data` made it) to the browser, in one message."""

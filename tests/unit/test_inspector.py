@@ -16,7 +16,12 @@ from jazzwidget.model.trace import GATES, GateTrace, trace_values
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.piece import ChordSpan
 from jazzwidget.widgets.inspector import GateInspector, clip_settings
-from jazzwidget.widgets.inspector_ablation import clip_figures, figures_table, parse_units
+from jazzwidget.widgets.inspector_ablation import (
+    ablated_title,
+    clip_figures,
+    figures_table,
+    parse_units,
+)
 from jazzwidget.widgets.inspector_data import initial_cell, inspector_data
 from jazzwidget.widgets.player import Player
 from tests.conftest import imported_by
@@ -209,8 +214,71 @@ def test_ablation_figures_and_units() -> None:
         parse_units("twelve", 64)
     with pytest.raises(InspectError, match="does not exist"):
         parse_units("64", 64)
+    title = ablated_title([4, 0, 11, 3, 22, 1], "zero")
+    assert title == "ablated 4, 0 +4 · h=c=0"
+    assert ablated_title([7], "forget1") == "ablated 7 · f=1"
 
 
 def test_importing_the_inspector_leaves_tensorflow_out() -> None:
     assert "tensorflow" not in imported_by("import jazzwidget.widgets.inspector")
     assert imported_by("import jazzwidget") == []
+
+
+def two_minute_clip(seconds: float = 120.0) -> Clip:
+    """The hand-made clip's values over and over for two minutes (739 steps at 120 bpm), over
+    a chord every two beats."""
+    pattern = make_clip().steps
+    steps, t, k = [], 0.0, 0
+    while t < seconds - 1e-9:
+        step = pattern[k % len(pattern)]
+        length = step.end - step.start
+        steps.append(Step(step.value, t, t + length, step.pitch))
+        t += length
+        k += 1
+    chords = [ChordSpan(("Dm7", "G7", "Cmaj7", "A7")[b % 4], 2.0 * b, min(2.0 * (b + 1), t))
+              for b in range(int(np.ceil(t / 2.0)))]
+    return Clip(steps, chords, tempo=120, duration=t, primed_with=["C,0.250"])
+
+
+@pytest.mark.parametrize("n_a", [8, 256])
+def test_any_size_from_8_to_256_units_over_a_two_minute_clip(n_a: int) -> None:
+    clip = two_minute_clip()
+    n = len(clip.steps)
+    assert clip.duration == pytest.approx(120.0) and n > 600
+    trace = trace_values(weights(5, n_a), VOCAB, clip)
+    inspector = GateInspector(trace, clip, gates=GATES)
+    view = inspector.view
+    assert (view.n_a, view.n_steps, view.duration) == (n_a, n, pytest.approx(120.0))
+    for name in GATES:
+        np.testing.assert_array_equal(buffer(view, name, (n_a, n)),
+                                      trace.gate(name).T.astype(np.float32))
+    assert len(view.chords) == 60 and view.gates == list(GATES)
+    for by in ("index", "mean", "variance", "saturation", "similarity"):
+        inspector.order = by
+        assert sorted(inspector.rows) == list(range(n_a)), by
+    inspector.top_k = 5
+    assert len(inspector.rows) == 5
+    inspector.top_k = None
+    last = n_a - 1
+    inspector.select_unit(last)
+    lines = inspector.unit_lines.figure.data
+    assert len(lines[0].x) == n + 1 and lines[0].x[-1] == pytest.approx(120.0)
+    np.testing.assert_allclose(lines[4].y[:n], trace.h[:, last], atol=1e-6)
+    for gate, points in inspector.saturation.points.items():
+        assert points.shape == (n_a, 2), gate
+    inspector.view.selection = [n - 10, n]  # a range at the very end: found units first
+    assert inspector.rows[:len(inspector.matches)] == [m.unit for m in inspector.matches]
+    assert "Units that follow musical features" in inspector.explanation.value
+
+
+def test_a_unit_selected_from_the_start_is_in_every_first_state(traced) -> None:
+    trace, clip = traced
+    inspector = GateInspector(trace, clip, unit=3)
+    assert inspector.selected_unit == 3 and inspector.view.selected_unit == 3
+    assert inspector.unit_lines.unit == 3
+    np.testing.assert_allclose(inspector.unit_lines.figure.data[0].y[:trace.steps],
+                               trace.i[:, 3], atol=1e-6)
+    ring = inspector.saturation.figure.data[-1]
+    assert list(ring.x) == [float(inspector.saturation.points[g][3, 0]) for g in "ifo"]
+    with pytest.raises(InspectError, match="unit 12 does not exist"):
+        GateInspector(trace, clip, unit=N_A)
