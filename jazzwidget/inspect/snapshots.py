@@ -135,7 +135,7 @@ class GateSnapshots(keras.callbacks.Callback):
     # --------------------------------------------------------------- helpers
     def _current_weights(self) -> LSTMWeights:
         assert self.jazz_model is not None
-        return LSTMWeights.from_keras(self.jazz_model.keras_model.get_weights())
+        return self.jazz_model.weights  # the copy fit made at this epoch's end
 
     def _trace(self, weights: LSTMWeights) -> GateTrace:
         assert self.jazz_model is not None

@@ -11,11 +11,14 @@ from typing import Any
 import numpy as np
 
 from jazzwidget.errors import CorpusError, ModelError, TrainingError
+from jazzwidget.model.inputs import value_features
 from jazzwidget.model.network import (
     build_network,
     compile_network,
     load_network,
     network_dropout,
+    network_features,
+    network_weights,
     save_network,
 )
 from jazzwidget.model.sample import generate
@@ -54,6 +57,10 @@ class JazzModel:
     dropout : the rate of dropout on the LSTM's input and output while training (0 turns it
         off; default chosen by measurement); inference is unaffected. Default for a given
         ``network``: the rate it was built with.
+    features : also feed the LSTM each value's parts (type, duration, interval, pitch class;
+        `jazzwidget.model.inputs`), so that values sharing a part share what is learnt about
+        it; False reads one-hot values only, as the seed. Either way the numpy step sees one
+        input row per value. Ignored with a given ``network`` (it has its own).
     seed : fixes the initial weights, the dropout masks and (unless `fit` gets its own seed)
         the order windows are shuffled in; the same corpus, seed and settings give the same
         model and the same clips. None: different every time.
@@ -71,7 +78,8 @@ class JazzModel:
 
     def __init__(self, vocab: Sequence[str], n_a: int = 64, *, encoding: str = "grammar",
                  learning_rate: float = 0.01, dropout: float | None = None,
-                 seed: int | None = None, network: Any = None) -> None:
+                 features: bool = True, seed: int | None = None,
+                 network: Any = None) -> None:
         if len(vocab) < 2:
             raise CorpusError("the vocabulary needs at least two values: load more music")
         if list(vocab) != sorted(vocab):
@@ -94,7 +102,9 @@ class JazzModel:
         self._weights: LSTMWeights | None = None
         if network is None:
             self._dropout = _checked_dropout(DEFAULT_DROPOUT if dropout is None else dropout)
-            network = build_network(len(self.vocab), self.n_a, self._dropout, seed=seed)
+            network = build_network(
+                len(self.vocab), self.n_a, self._dropout, seed=seed,
+                features=value_features(self.vocab) if features else None)
         else:
             self._dropout = network_dropout(network)
         self.keras_model = network
@@ -124,7 +134,8 @@ class JazzModel:
         if self.training:
             raise TrainingError("training is running: change dropout after it stops "
                                 "(click Stop, or call model.stop())")
-        network = build_network(len(self.vocab), self.n_a, value, seed=self.seed)
+        network = build_network(len(self.vocab), self.n_a, value, seed=self.seed,
+                                features=network_features(self.keras_model))
         network.set_weights(self.keras_model.get_weights())
         compile_network(network, self.learning_rate)
         self.keras_model, self._dropout = network, value
@@ -138,12 +149,12 @@ class JazzModel:
         """
         with self._lock:
             if self._weights is None:
-                self._weights = LSTMWeights.from_keras(self.keras_model.get_weights())
+                self._weights = LSTMWeights.from_keras(network_weights(self.keras_model))
             return self._weights
 
     def _snapshot(self) -> None:
         """Copy the network's weights for `weights` (called from the training thread)."""
-        snapshot = LSTMWeights.from_keras(self.keras_model.get_weights())
+        snapshot = LSTMWeights.from_keras(network_weights(self.keras_model))
         with self._lock:
             self._weights = snapshot
 

@@ -13,16 +13,18 @@ import os
 import sys
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from jazzwidget.errors import ModelError
 from jazzwidget.model.modelfile import METADATA_NAME, read_model_file
 
 
 @contextlib.contextmanager
-def _native_stderr_hidden() -> Iterator[None]:
+def _native_stderr_hidden() -> Generator[None, None, None]:
     """Hide what C++ code writes to file descriptor 2 meanwhile.
 
     TensorFlow 2.21 prints its oneDNN start-up lines whatever TF_CPP_MIN_LOG_LEVEL says; they
@@ -62,21 +64,30 @@ def keras_module() -> Any:
 
 
 DROPOUT_LAYERS = ("input_dropout", "output_dropout")  # the layers that `dropout` sets
+FEATURES_LAYER = "value_features"  # the fixed table of `inputs.value_features`
 
 
 def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
-                  seed: int | None = None) -> Any:
-    """Dropout -> LSTM(n_a, return_sequences=True) -> Dropout -> Dense(vocab_size, softmax).
+                  seed: int | None = None, features: np.ndarray | None = None) -> Any:
+    """Dropout -> [value features] -> LSTM(n_a, return_sequences=True) -> Dropout ->
+    Dense(vocab_size, softmax).
 
     The inputs are one-hot values. ``dropout`` is the rate of both dropout layers (on the
-    LSTM's input and on its output), active in training only: at inference the network is the
-    seed's LSTM and softmax, and its weights are the same five arrays. ``seed`` fixes the
-    initial weights and the dropout masks.
+    LSTM's input and on its output), active in training only. ``features`` (from
+    `jazzwidget.model.inputs.value_features`) adds a fixed, untrained layer that turns each
+    one-hot value into its row of that table; None reads the one-hot values directly, as the
+    seed does. At inference the network is the seed's LSTM and softmax either way: its five
+    arrays are `network_weights`. ``seed`` fixes the initial weights and the dropout masks.
     """
     keras = keras_module()
     seeds = [None] * 5 if seed is None else [seed * 5 + k for k in range(5)]
     inputs = keras.Input(shape=(None, vocab_size), name="values")
     x = keras.layers.Dropout(dropout, seed=seeds[0], name="input_dropout")(inputs)
+    if features is not None:
+        table = keras.layers.Dense(features.shape[1], use_bias=False, trainable=False,
+                                   name=FEATURES_LAYER)
+        x = table(x)
+        table.set_weights([np.asarray(features, np.float32)])
     x = keras.layers.LSTM(
         n_a, return_sequences=True, name="lstm",
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds[1]),
@@ -86,6 +97,24 @@ def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
         vocab_size, activation="softmax", name="next_value",
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds[4]))(x)
     return keras.Model(inputs, outputs, name="jazz_lstm")
+
+
+def network_weights(network: Any) -> list[np.ndarray]:
+    """The seed's five arrays (W, U, b, Wy, by) of a network from `build_network`, with the
+    value features folded into the input weights: one row per value, ``W = features @ W_lstm``
+    (float64, so the fold adds no rounding)."""
+    kernel, recurrent, bias = network.get_layer("lstm").get_weights()
+    table = network_features(network)
+    if table is not None:
+        kernel = np.asarray(table, np.float64) @ np.asarray(kernel, np.float64)
+    return [kernel, recurrent, bias, *network.get_layer("next_value").get_weights()]
+
+
+def network_features(network: Any) -> np.ndarray | None:
+    """The value-features table a network reads through, or None (one-hot, as the seed)."""
+    if FEATURES_LAYER not in {layer.name for layer in network.layers}:
+        return None
+    return np.asarray(network.get_layer(FEATURES_LAYER).get_weights()[0])
 
 
 def network_dropout(network: Any) -> float:

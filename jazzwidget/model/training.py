@@ -75,7 +75,6 @@ class _Steps:
             return tf.reduce_mean(-(1 - label_smoothing) * tf.gather(log_p, y, batch_dims=2)
                                   - label_smoothing * tf.reduce_mean(log_p, axis=-1))
 
-        @tf.function(input_signature=spec)
         def train_step(x: Any, y: Any) -> tuple[Any, Any]:
             with tf.GradientTape() as tape:
                 p = network(tf.one_hot(x, vocab_size), training=True)
@@ -86,21 +85,22 @@ class _Steps:
                                           strict=True))
             return loss, accuracy
 
-        @tf.function(input_signature=spec)
         def evaluate(x: Any, y: Any) -> tuple[Any, Any]:
             return figures(y, network(tf.one_hot(x, vocab_size), training=False))
 
-        self.train_step = train_step
-        self.evaluate = evaluate
+        # Compiled once each (TensorFlow graphs over batches of any size).
+        self.train_step: Callable[[Any, Any], tuple[Any, Any]] = tf.function(
+            train_step, input_signature=spec)
+        self.evaluate: Callable[[Any, Any], tuple[Any, Any]] = tf.function(
+            evaluate, input_signature=spec)
+        self.key = (id(optimizer), label_smoothing)  # what the steps were built for
 
 
 def compiled_steps(network: Any, vocab_size: int, label_smoothing: float = 0.0) -> _Steps:
     """The network's compiled steps, cached on the network (for its optimizer and settings)."""
     steps = getattr(network, "_jazzwidget_steps", None)
-    key = (id(network.optimizer), label_smoothing)
-    if steps is None or steps.key != key:
+    if steps is None or steps.key != (id(network.optimizer), label_smoothing):
         steps = _Steps(network, vocab_size, label_smoothing)
-        steps.key = key
         network._jazzwidget_steps = steps
     return steps
 
@@ -234,7 +234,7 @@ def train(network: Any, vocab_size: int, x_train: np.ndarray, y_train: np.ndarra
                 else:
                     since_best += 1
             callback_list.on_epoch_end(epoch, dict(logs))
-            if keep_best and since_best >= patience:
+            if patience is not None and keep_best and since_best >= patience:
                 result.stopped_early = True
                 break
             if network.stop_training:

@@ -10,7 +10,7 @@ from jazzwidget.inspect import explain_corpus, passage_clip, trace_corpus
 from jazzwidget.inspect.explain import pearson
 from jazzwidget.inspect.features import FEATURES, clip_features
 from jazzwidget.model import sample
-from jazzwidget.model.step import Ablation, LSTMWeights
+from jazzwidget.model.step import Ablation
 from jazzwidget.model.trace import trace_values
 
 SAME = dict(seconds=10, tempo=130, temperature=1.0, seed=4, chords="Dm7 G7 Cmaj7 Cmaj7")
@@ -72,7 +72,7 @@ def test_gate_snapshots_trace_the_passage_as_training_goes(builtin_corpus):
     keras.utils.set_random_seed(3)
     model = jazzwidget.JazzModel(builtin_corpus.vocab, n_a=16)
     passage = passage_clip(builtin_corpus, 0, 0, 40)
-    before = LSTMWeights.from_keras(model.keras_model.get_weights())
+    before = model.weights
     snaps = jazzwidget.GateSnapshots(passage, every=3)
     model.fit(builtin_corpus, epochs=7, callbacks=[snaps])
     assert snaps.epochs == [0, 3, 6, 7]  # epoch 0, every 3rd, and the last one trained

@@ -7,6 +7,7 @@ import pytest
 
 import jazzwidget
 from jazzwidget.errors import ModelError, TrainingError
+from jazzwidget.model.network import network_features, network_weights
 from jazzwidget.model.step import LSTMWeights, lstm_step, one_hot, output_probabilities
 from jazzwidget.music.corpus import Corpus
 
@@ -52,15 +53,20 @@ def test_callbacks_see_what_keras_fit_shows(small_corpus):
 
 
 def test_keep_best_restores_the_epoch_with_the_lowest_validation_loss(small_corpus):
-    kept = []
-    snap = keras_callback(on_epoch_end=lambda cb, i, logs: kept.append(cb.model.get_weights()))
+    kept, kept_w = [], []  # every array at each epoch end, and the numpy step's W then
+
+    def on_epoch_end(cb, i, logs):
+        kept.append(cb.model.get_weights())
+        kept_w.append(network_weights(cb.model)[0])
+
+    snap = keras_callback(on_epoch_end=on_epoch_end)
     model = jazzwidget.JazzModel(small_corpus.vocab, n_a=32, dropout=0, seed=2)
     model.fit(small_corpus, epochs=60, early_stopping=3, callbacks=[snap])
     val = model.history["val_loss"]
     best = int(np.argmin(val)) + 1
     assert model.best_epoch == best and len(val) == best + 3 < 60  # memorizes, then stops
     assert same(model.keras_model.get_weights(), kept[best - 1])
-    assert np.allclose(model.weights.W, kept[best - 1][0])
+    assert np.allclose(model.weights.W, kept_w[best - 1])
     # without keep-best the last weights stay, and the rising validation curve shows
     model = jazzwidget.JazzModel(small_corpus.vocab, n_a=32, dropout=0, seed=2)
     kept.clear()
@@ -106,6 +112,20 @@ def test_save_and_load_keep_dropout_seed_and_best_epoch(small_corpus, tmp_path):
     assert same(loaded.keras_model.get_weights(), model.keras_model.get_weights())
 
 
+def test_features_off_is_the_seeds_one_hot_network_and_loads_as_such(small_corpus, tmp_path):
+    plain = jazzwidget.JazzModel(small_corpus.vocab, n_a=8, features=False, seed=4)
+    factored = jazzwidget.JazzModel(small_corpus.vocab, n_a=8, seed=4)
+    assert network_features(plain.keras_model) is None
+    table = network_features(factored.keras_model)
+    assert table is not None and table.shape[0] == len(small_corpus.vocab) < table.shape[1]
+    plain.fit(small_corpus, epochs=2, early_stopping=None)
+    lstm_kernel = plain.keras_model.get_layer("lstm").get_weights()[0]
+    assert np.array_equal(plain.weights.W, lstm_kernel.astype(np.float64))  # no fold
+    loaded = jazzwidget.JazzModel.load(plain.save(tmp_path / "plain.keras"))
+    assert network_features(loaded.keras_model) is None
+    assert loaded.generate(seconds=4, seed=2).values == plain.generate(seconds=4, seed=2).values
+
+
 def test_stop_mid_epoch_keeps_the_weights_and_start_continues(small_corpus):
     at_stop = []
 
@@ -119,17 +139,17 @@ def test_stop_mid_epoch_keeps_the_weights_and_start_continues(small_corpus):
     model.fit(small_corpus, epochs=10, early_stopping=None, callbacks=[stopper])
     assert model.epochs_trained == 2 and not model.training
     assert same(model.keras_model.get_weights(), at_stop[0])
-    assert same([model.weights.W, model.weights.U], at_stop[0][:2])
+    assert same([model.weights.W, model.weights.U], network_weights(model.keras_model)[:2])
     model.fit(small_corpus, epochs=2, early_stopping=None)  # Start after Stop continues
     assert model.epochs_trained == 4
-    assert not np.array_equal(model.keras_model.get_weights()[0], at_stop[0][0])
+    assert not same(model.keras_model.get_weights(), at_stop[0])
 
 
 def test_weights_read_during_training_are_always_a_whole_epoch(small_corpus):
     model = jazzwidget.JazzModel(small_corpus.vocab, n_a=16, seed=6)
-    epoch_ends = [model.keras_model.get_weights()[1]]
+    epoch_ends = [model.keras_model.get_layer("lstm").get_weights()[1]]  # U, recurrent
     record = keras_callback(on_epoch_end=lambda cb, i, logs: epoch_ends.append(
-        cb.model.get_weights()[1]))
+        cb.model.get_layer("lstm").get_weights()[1]))
     reads = []
     thread = threading.Thread(target=model.fit, args=(small_corpus,),
                               kwargs={"epochs": 6, "early_stopping": None,
@@ -224,15 +244,14 @@ def test_bad_training_arguments_are_clear(small_corpus):
 
 
 def test_the_defaults_learn_more_than_a_bigram_on_held_out_music(builtin_corpus):
-    """Issue 7's Done-when asks for at most 0.95x the bigram's held-out cross-entropy; measured
-    0.956-0.961x over eight settings on this corpus (README "Does it learn?"). This guards what
-    was reached: the defaults beat the bigram by at least 3%, and the kept epoch is the best."""
+    """Issue 7's Done-when: with the defaults, held-out cross-entropy at most 0.95x the
+    bigram's (README "Does it learn?"), and the kept epoch is the best."""
     from jazzwidget.model.baselines import baseline_scores
 
     model = jazzwidget.JazzModel(builtin_corpus.vocab, seed=0)
     model.fit(builtin_corpus, epochs=100)
     ours = model.evaluate(builtin_corpus)["cross_entropy"]
     bigram = baseline_scores(builtin_corpus, model.vocab)["bigram"]["cross_entropy"]
-    assert ours <= 0.97 * bigram, (ours, bigram, ours / bigram)
+    assert ours <= 0.95 * bigram, (ours, bigram, ours / bigram)
     assert ours == pytest.approx(min(model.history["val_loss"]), rel=1e-4)
     assert model.best_epoch == int(np.argmin(model.history["val_loss"])) + 1 < model.epochs_trained

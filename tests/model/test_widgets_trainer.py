@@ -110,7 +110,7 @@ def test_changing_the_hidden_size_rebuilds_the_model(trainer):
     trainer.observe(lambda change: seen.append(change["new"]), names="model")
     trainer.n_a.value = 32
     assert trainer.model.n_a == 32 and seen == [trainer.model]
-    lstm = trainer.model.keras_model.get_weights()[1]  # recurrent kernel (n_a, 4 n_a)
+    lstm = trainer.model.keras_model.get_layer("lstm").get_weights()[1]  # recurrent (n_a, 4 n_a)
     assert lstm.shape == (32, 128)
 
 
