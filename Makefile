@@ -43,6 +43,7 @@ lint: $(BIN)/.installed
 ## Separate pytest processes: the TensorFlow-free unit tests never pay for importing TF.
 ## The examples in the TensorFlow-free modules' docstrings run as doctests with the unit tests.
 DOCTEST_MODULES := jazzwidget/music jazzwidget/model/step.py jazzwidget/model/sample.py \
+	jazzwidget/model/inputs.py \
 	jazzwidget/model/trace.py
 
 test-unit: $(BIN)/.installed

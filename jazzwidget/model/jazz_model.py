@@ -243,8 +243,11 @@ class JazzModel:
                            patience=early_stopping, on_epoch=on_epoch, first_epoch=before)
         except (TrainingError, KeyboardInterrupt):
             raise
+        # `train` turns errors inside its epochs into TrainingError itself; what is left comes
+        # from setting up (a callback's set_model, building the compiled steps) and may be of
+        # any type. The cause stays chained, so a bug in a user's callback keeps its traceback.
         except Exception as error:
-            raise TrainingError(f"training failed: {error}") from error
+            raise TrainingError(f"training failed: {type(error).__name__}: {error}") from error
         finally:
             self.training = False
             self._snapshot()

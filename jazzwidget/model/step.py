@@ -56,7 +56,7 @@ class LSTMWeights:
 
     @classmethod
     def from_keras(cls, weights: list[np.ndarray]) -> LSTMWeights:
-        """From ``keras_model.get_weights()`` of the network in network.py, as float64."""
+        """From the five arrays of `network.network_weights` (Keras' order), as float64."""
         W, U, b, Wy, by = (np.asarray(w, dtype=np.float64) for w in weights)
         return cls(W, U, b, Wy, by)
 

@@ -248,6 +248,8 @@ def train(network: Any, vocab_size: int, x_train: np.ndarray, y_train: np.ndarra
         raise TrainingError(
             f"training stopped in epoch {first_epoch + done + 1}: {error}. The weights of "
             f"epoch {first_epoch + done} are kept; try a smaller learning rate") from error
+    # Anything else raised inside an epoch (a bug in a user's callback, a Keras error) stops
+    # training the same way: the last whole epoch's weights are put back and the cause chained.
     except Exception as error:
         _restore(network, last_good)
         raise TrainingError(
