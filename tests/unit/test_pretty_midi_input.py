@@ -71,3 +71,41 @@ def test_a_missing_track_lists_the_tracks_there_are():
                                  "1 \"Piano\", 2 \"Kit\" (drums); pass one of these names or "
                                  "indexes as melody=")
 
+
+
+def test_chords_are_estimated_per_bar_in_an_odd_meter_and_per_half_bar_in_an_even_one():
+    waltz = two_tracks()
+    waltz.time_signature_changes = [pretty_midi.TimeSignature(3, 4, 0.0)]
+    piece = read_pretty_midi(waltz)
+    assert piece.chord_source == 'estimated per 3 beats from the other tracks ("Piano")'
+    assert {span.end - span.start for span in piece.chords[:-1]} <= {3.0, 6.0}
+    four = read_pretty_midi(two_tracks())
+    assert four.chord_source == 'estimated per half bar from the other tracks ("Piano")'
+
+
+def test_a_drum_or_empty_track_asked_for_cannot_be_the_melody():
+    midi = two_tracks()
+    kit = pretty_midi.Instrument(0, is_drum=True, name="Kit")
+    kit.notes = [pretty_midi.Note(100, 36, 0.0, 0.1)]
+    midi.instruments += [kit, pretty_midi.Instrument(0, name="Empty")]
+    listing = 'tracks are 0 "Vibes", 1 "Piano", 2 "Kit" (drums), 3 "Empty"'
+    with pytest.raises(NoMelodyError) as caught:
+        read_pretty_midi(midi, melody=2)
+    assert str(caught.value) == (f"track 2 \"Kit\" of 'the MIDI' is a drum track, so it cannot "
+                                 f"be the melody: {listing}")
+    with pytest.raises(NoMelodyError) as caught:
+        read_pretty_midi(midi, melody="Empty")
+    assert str(caught.value) == (f"track 3 \"Empty\" of 'the MIDI' has no notes, so it cannot "
+                                 f"be the melody: {listing}")
+
+
+def test_a_music21_corpus_name_it_lacks_says_how_names_look():
+    from jazzwidget.music.io import read_piece
+
+    with pytest.raises(MusicFileError) as caught:
+        read_piece("music21:no/such/piece.mxl")
+    message = str(caught.value)
+    assert message.startswith("cannot read 'no/such/piece.mxl' from music21's corpus (")
+    assert message.endswith("); check the name, e.g. "
+                            "'music21:leadSheet/berlinAlexandersRagtime.mxl'")
+    assert "NoneType" not in message

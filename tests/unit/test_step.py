@@ -68,3 +68,11 @@ def test_a_unit_past_the_layer_names_the_units_there_are():
     with pytest.raises(ModelError, match=r"^unit 8 does not exist: this LSTM has units 0 to 7$"):
         Ablation((3, 8)).check(8)
     assert Ablation((3, 7)).check(8) == Ablation((3, 7))
+
+
+def test_softmax_is_exact_for_large_logits_and_row_by_row():
+    from jazzwidget.model.step import softmax
+
+    assert softmax(np.array([1000.0, 1001.0])) == pytest.approx([0.2689414, 0.7310586])
+    rows = softmax(np.array([[0.0, 1.0], [1000.0, 1001.0]]))
+    assert rows == pytest.approx(np.array([[0.2689414, 0.7310586]] * 2))
