@@ -181,18 +181,118 @@ def test_clicking_a_saturation_point_selects_its_unit(run_notebook, wait_for) ->
              f"unit {target_unit} selected from the saturation plot")
 
 
-TRAINED = """
+EXTREMES = SETUP + """
+import ipywidgets as W
+
+def two_minutes(seconds=120.0, tempo=130):
+    # the clip's values over and over at 130 bpm: over 600 steps in two minutes
+    pattern, out, t, k = clip.steps, [], 0.0, 0
+    scale, bar = 120 / tempo, 4 * 60 / tempo
+    while t < seconds - 1e-9:
+        step = pattern[k % len(pattern)]
+        length = (step.end - step.start) * scale
+        out.append(Step(step.value, t, t + length, step.pitch))
+        t, k = t + length, k + 1
+    spans = [ChordSpan(("Dm7", "G7", "Cmaj7", "A7")[b % 4], bar * b, min(bar * (b + 1), t))
+             for b in range(int(np.ceil(t / bar)))]
+    return Clip(out, spans, tempo=tempo, duration=t, primed_with=["C,0.250"])
+
+def random_weights(n_a, seed):
+    rng = np.random.default_rng(seed)
+    return LSTMWeights(rng.normal(0, 1.2, (v, 4 * n_a)), rng.normal(0, 0.7, (n_a, 4 * n_a)),
+                       rng.normal(0, 0.4, 4 * n_a), rng.normal(0, 1, (n_a, v)), np.zeros(v))
+
+long_clip = two_minutes()
+traces = {n: trace_values(random_weights(n, n), VOCAB, long_clip) for n in (8, 64, 256)}
+small = GateInspector(traces[8], long_clip)
+wide = GateInspector(traces[64], long_clip, gates="ifgoch")
+big = GateInspector(traces[256], long_clip)
+W.VBox([small, wide, big])
+"""
+
+
+def test_8_to_256_units_a_two_minute_clip_and_64_units_by_6_gates(run_notebook,
+                                                                   wait_for) -> None:
+    nb = run_notebook([EXTREMES])
+    page, kernel = nb.page, nb.kernel
+    n_steps = kernel.eval("len(long_clip.steps)")
+    duration = kernel.eval("long_clip.duration")
+    assert n_steps > 600 and abs(duration - 120.0) < 0.5
+    inspectors = page.locator(".jw-gate-inspector")
+    wait_for(lambda: inspectors.count() == 3, 30, "three inspectors")
+    shapes = [(8, "i,f,o,c"), (64, "i,f,g,o,c,h"), (256, "i,f,o,c")]
+    for k, (n_a, gates) in enumerate(shapes):
+        canvas = inspectors.nth(k).locator("canvas.jwi-heatmaps")
+        wait_for(lambda c=canvas, n=n_a: c.get_attribute("data-n-rows") == str(n), 60,
+                 f"the heatmaps of {n_a} units drawn")
+        assert canvas.get_attribute("data-steps") == str(n_steps)
+        assert canvas.get_attribute("data-gates") == gates
+        print(f"{n_a} units x {n_steps} steps x {len(gates.split(','))} gates: first draw "
+              f"{canvas.get_attribute('data-first-draw-ms')} ms after render, last draw "
+              f"{canvas.get_attribute('data-draw-ms')} ms")
+
+    # 64 x 600+ x 6 stays responsive: reordering from Python redraws the rows on the page
+    wide = inspectors.nth(1).locator("canvas.jwi-heatmaps")
+    kernel.execute("wide.order = 'similarity'")
+    order = kernel.eval("[int(u) for u in wide.rows]")
+    assert order != list(range(64))
+    wait_for(lambda: wide.get_attribute("data-rows") == ",".join(map(str, order)), 20,
+             "64 rows reordered by similarity")
+
+    # 256 units: hover the forget gate at the end, the tooltip holds that cell's numbers
+    big = inspectors.nth(2)
+    box = on_screen(page, OVERLAY, 2)
+    blocks = json.loads(big.locator("canvas.jwi-heatmaps").get_attribute("data-blocks"))
+    page.mouse.move(box["x"] + box["width"] - 2, box["y"] + blocks[1]["top"] + 100)
+    tooltip = big.locator(".jwi-tooltip")
+    wait_for(lambda: tooltip.is_visible() and tooltip.get_attribute("data-step") is not None,
+             10, "the tooltip of a cell at the end")
+    step, unit = int(tooltip.get_attribute("data-step")), int(tooltip.get_attribute("data-unit"))
+    assert step >= n_steps - 3 and tooltip.get_attribute("data-gate") == "f"
+    numbers = kernel.eval(f"{{g: float(traces[256].gate(g)[{step}, {unit}]) for g in 'ifgoch'}}")
+    for gate, value in numbers.items():
+        assert abs(float(tooltip.get_attribute(f"data-{gate}")) - value) < 1e-6, gate
+    page.mouse.move(box["x"] + 2, box["y"] + box["height"] + 40)
+
+    # clicking at 3/4 of the width seeks the Player to 90 s; the cursor follows it playing
+    seek_to = 0.75 * duration
+    page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + blocks[0]["top"] + 20)
+    wait_for(lambda: abs(kernel.eval("big.player.position") - seek_to) < 0.5, 20,
+             "the Player seeked to 3/4 of the clip")
+    big.locator(".jw-player button.jw-play").first.click()
+    overlay = big.locator("canvas.jwi-overlay")
+    wait_for(lambda: float(overlay.get_attribute("data-cursor") or 0) > seek_to + 0.5, 20,
+             "the cursor moving with the Player")
+    wait_for(lambda: int(overlay.get_attribute("data-cursor-rate") or 0) >= 10, 20,
+             "at least 10 cursor updates in a second while playing")
+    print(f"256 units: {overlay.get_attribute('data-cursor-rate')} cursor updates in the last "
+          "second")
+    kernel.execute("big.player.playing = False")
+
+    # a long clip: the roll opens zoomed in (it scrolls); fitted, it spans the heatmaps' width
+    roll = big.locator(".jw-player canvas.jw-roll").first
+    big.locator(".jw-player button.jw-fit").first.click()
+    wait_for(lambda: abs(roll.evaluate("c => c.jwLayout.pxPerSec") * duration - box["width"]) <= 2,
+             20, "the fitted roll on the heatmaps' axis")
+    roll_box = roll.bounding_box()
+    assert abs(roll_box["x"] - box["x"]) <= 1 and abs(roll_box["width"] - box["width"]) <= 1
+
+
+N_TRAINED = 64  # the package's default LSTM
+TRAINED = f"""
 import jazzwidget as jw
-from jazzwidget.inspect import passage_clip
+from jazzwidget.inspect import passage_clip, unit_order
 corpus = jw.load_corpus()
 passage = passage_clip(corpus, 0, 0, 48)
 snapshots = jw.GateSnapshots(passage, every=5)
-model = jw.JazzModel(corpus.vocab, n_a=32)
+model = jw.JazzModel(corpus.vocab, n_a={N_TRAINED})
 model.fit(corpus, epochs=20, callbacks=[snapshots], seed=1, early_stopping=None)
 SETTINGS = dict(seconds=12, tempo=130, seed=3, chords="Dm7 G7 Cmaj7 Cmaj7")
 clip = model.generate(**SETTINGS)
+# the unit whose gates move most, selected from the start (its lines under the heatmaps)
+UNIT = int(unit_order(model.trace(clip), by="variance", gates=("i", "f", "o", "c"))[0])
 inspector = jw.GateInspector(model, clip, corpus=corpus, generation=SETTINGS,
-                             order="similarity")
+                             order="similarity", unit=UNIT)
 inspector
 """
 ABLATE = """
@@ -201,54 +301,96 @@ original, ablated = inspector.ablation.regenerate(units, "zero")
 """
 TIMELINE = """
 timeline = jw.GateInspector(model, snapshots=snapshots, gates="ifc", generation=SETTINGS)
-timeline.play_epoch(5)
+timeline.show_epoch(10)
+timeline.play_epoch(10)
 timeline
 """
+# Tall enough that each screenshot (the Player and four gates of 64 units) fits on the page.
+SCREENSHOT_VIEWPORT = {"width": 1200, "height": 2400}
+
+
+def shoot(page, path, top, bottom) -> None:
+    """Save the page from the top of locator ``top`` to the bottom of locator ``bottom``."""
+    top.evaluate("el => el.scrollIntoView({block: 'start'})")
+    first, last = top.bounding_box(), bottom.bounding_box()
+    page.screenshot(path=path, clip={"x": first["x"], "y": first["y"], "width": first["width"],
+                                     "height": last["y"] + last["height"] - first["y"]})
+
+
+def notes_drawn(player) -> int:
+    return player.locator("canvas.jw-roll").first.evaluate("c => c.jwLayout.notes")
 
 
 def test_trained_inspector_ablation_and_timeline(run_notebook, wait_for,
                                                  screenshot_path) -> None:
-    nb = run_notebook([TRAINED, ABLATE, TIMELINE])
+    nb = run_notebook([TRAINED, ABLATE, TIMELINE], timeout=600)
     page, kernel = nb.page, nb.kernel
+    page.set_viewport_size(SCREENSHOT_VIEWPORT)
     inspectors = page.locator(".jw-gate-inspector")
     wait_for(lambda: inspectors.count() == 2, 30, "two inspectors")
     first, second = inspectors.nth(0), inspectors.nth(1)
-    wait_for(lambda: first.locator("canvas.jwi-heatmaps").get_attribute("data-n-rows") == "32",
-             30, "the heatmaps of 32 units")
+    wait_for(lambda: first.locator("canvas.jwi-heatmaps").get_attribute("data-n-rows")
+             == str(N_TRAINED), 30, f"the heatmaps of {N_TRAINED} units")
 
-    # screenshots for the README first (cursor mid-clip, a unit selected), then the checks
-    kernel.execute("inspector.player.position = clip.duration / 2\n"
-                   "inspector.select_unit(inspector.rows[2])")
-    wait_for(lambda: abs(float(first.locator("canvas.jwi-overlay").get_attribute("data-cursor"))
+    # -- the heatmaps under the Player, the cursor mid-clip on every gate, UNIT selected
+    kernel.execute("inspector.player.position = clip.duration / 2")
+    overlay = first.locator("canvas.jwi-overlay")
+    wait_for(lambda: abs(float(overlay.get_attribute("data-cursor"))
                          - kernel.eval("clip.duration / 2")) < 0.05, 20, "the cursor mid-clip")
+    cursor_x = float(overlay.get_attribute("data-cursor-x"))
+    box = overlay.bounding_box()
+    assert 0.4 < cursor_x / box["width"] < 0.6  # drawn in the middle, across every gate
     player = first.locator(".jw-player").first
-    player.evaluate("el => el.scrollIntoView({block: 'start'})")
-    top, bottom = player.bounding_box(), first.locator(".jw-inspector").bounding_box()
-    page.screenshot(path=screenshot_path("inspector.png"), clip={
-        "x": top["x"], "y": top["y"], "width": top["width"],
-        "height": bottom["y"] + bottom["height"] - top["y"]})
-    figures = first.locator(".jw-inspector-figures")
-    figures.evaluate("el => el.scrollIntoView({block: 'start'})")
-    figures.screenshot(path=screenshot_path("inspector_saturation.png"))
-    ablation = first.locator(".jw-inspector-ablation")
-    ablation.evaluate("el => el.scrollIntoView({block: 'start'})")
-    ablation.screenshot(path=screenshot_path("inspector_ablation.png"))
-    timeline = second.locator(".jw-inspector-timeline")
-    timeline.evaluate("el => el.scrollIntoView({block: 'start'})")
-    timeline.screenshot(path=screenshot_path("inspector_epochs.png"))
+    shoot(page, screenshot_path("inspector.png"), player, first.locator(".jw-inspector"))
 
-    # the ablation A/B: two Players and the figures; the original is the clip itself
-    wait_for(lambda: ablation.locator(".jw-player").count() == 2, 30, "two Players in the A/B")
+    # -- the saturation plot (points spread by training) and the selected unit's lines
+    points = first.locator(".jw-inspector-plots .js-plotly-plot .scatterlayer path.point")
+    wait_for(lambda: points.count() >= 3 * N_TRAINED, 60, "the saturation points drawn")
+    unit = kernel.eval("UNIT")
+    assert kernel.eval("inspector.selected_unit") == unit
+    wait_for(lambda: f"Unit {unit}" in first.locator(".jw-inspector-plots").inner_text(), 30,
+             "the selected unit's lines")
+    spread = kernel.eval("[len({(round(float(x), 2), round(float(y), 2)) for x, y in p}) "
+                         "for p in inspector.saturation.points.values()]")
+    assert min(spread) >= 5  # a trained model's units spread (43 steps: shares in 1/43s)
+    plots = first.locator(".jw-inspector-plots")
+    shoot(page, screenshot_path("inspector_saturation.png"), plots, plots)
+
+    # -- the ablation A/B: two Players, each drawing its own clip's notes, and the figures
+    ablation = first.locator(".jw-inspector-ablation")
+    players = ablation.locator(".jw-player")
+    wait_for(lambda: players.count() == 2, 30, "two Players in the A/B")
+    counts = kernel.eval("[len(original.notes), len(ablated.notes)]")
+    assert min(counts) > 10
+    for k, expected in enumerate(counts):
+        wait_for(lambda k=k, n=expected: notes_drawn(players.nth(k)) == n, 30,
+                 f"A/B Player {k} drawing its {expected} notes")
+        assert players.nth(k).get_attribute("data-empty") == "false"
+    assert players.nth(0).locator(".jw-title").inner_text() == "original"
+    ablated_title = players.nth(1).locator(".jw-title")
+    assert ablated_title.inner_text() == kernel.eval("inspector.ablation.ablated_player.title")
+    assert ablated_title.evaluate("el => el.scrollWidth <= el.clientWidth")  # not cut short
     assert ablation.locator("table.jwi-figures").count() == 1
     assert kernel.eval("original.values == clip.values")
     assert kernel.eval("inspector.ablation.ablated_player.clip is ablated")
+    shoot(page, screenshot_path("inspector_ablation.png"), ablation, ablation)
 
-    # the learning timeline: epoch 5's clip in its Player; the slider redraws the heatmaps
+    # -- the learning timeline: the slider above the heatmaps of that epoch, its clip under
+    timeline = second.locator(".jw-inspector-timeline")
     assert kernel.eval("list(timeline._epoch_slider.options)") == [0, 5, 10, 15, 20]
-    wait_for(lambda: timeline.locator(".jw-player").count() == 1, 30, "the epoch's Player")
+    epoch_clip = second.locator(".jw-inspector-epoch-clip")
+    wait_for(lambda: epoch_clip.locator(".jw-player").count() == 1, 30, "the epoch's Player")
+    wait_for(lambda: "epoch 10" in second.locator(".jwi-title").inner_text(), 20,
+             "the heatmaps of epoch 10")
+    epoch_notes = kernel.eval("len(timeline.epoch_player.clip.notes)")
+    wait_for(lambda: notes_drawn(epoch_clip.locator(".jw-player")) == epoch_notes, 30,
+             "the epoch's Player drawing its notes")
     assert kernel.eval("timeline.epoch_player.clip.values == "
-                       "snapshots.clip_at(5, **{k: v for k, v in timeline.generation.items() "
+                       "snapshots.clip_at(10, **{k: v for k, v in timeline.generation.items() "
                        "if k != 'prime'}).values")
+    shoot(page, screenshot_path("inspector_epochs.png"), timeline, epoch_clip)
+
+    # the slider redraws the heatmaps
     heatmaps = second.locator("canvas.jwi-heatmaps")
     draws = int(heatmaps.get_attribute("data-draws"))
     kernel.execute("timeline._epoch_slider.value = 0")
