@@ -40,11 +40,14 @@ class LivePlot(keras.callbacks.Callback):
     height : figure height in pixels.
     show : display the figure when training begins if it has not been displayed yet. A widget
         that embeds ``figure`` itself (like `jazzwidget.Trainer`) passes False.
+    plot : the `LossFigure` to draw on (default: a new one with ``max_rate`` and ``height``);
+        one made beforehand, outside a thread that builds widgets, say.
     """
 
-    def __init__(self, *, max_rate: float = 10.0, height: int = 320, show: bool = True) -> None:
+    def __init__(self, *, max_rate: float = 10.0, height: int = 320, show: bool = True,
+                 plot: LossFigure | None = None) -> None:
         super().__init__()
-        self.plot = LossFigure(max_rate=max_rate, height=height)
+        self.plot = plot if plot is not None else LossFigure(max_rate=max_rate, height=height)
         self.show = show
         self._displayed = False
 

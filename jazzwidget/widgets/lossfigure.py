@@ -7,9 +7,10 @@ Points are buffered and appended in one ``batch_update`` at most ``max_rate`` ti
 however fast epochs come; ``flush()`` draws whatever is buffered (the callback calls it when
 training ends, so the last points always show). The figure is never cleared or redisplayed.
 
-The figure takes the width of its container (no fixed pixel width). Before the first point its
-axes show a sensible empty frame (epochs from 1, loss from 0, accuracy 0-100%) instead of
-plotly's -1..6; accuracy is shown in percent, as the Trainer's status writes it.
+The figure takes the width of its container (no fixed pixel width; it is responsive, and a
+`jazzwidget.widgets.plotfit.PlotFit` beside it keeps it as wide as its box). Before the first
+point both panels show a sensible empty frame (epochs from 1, loss from 0, accuracy 0-100%)
+instead of plotly's -1..6; accuracy is shown in percent, as the Trainer's status writes it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from jazzwidget.widgets._plotly import figure_widget_class
+from jazzwidget.widgets.plotfit import responsive
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -31,6 +33,7 @@ BEST_COLOR = "#2ca02c"
 # The frame shown while there is nothing to plot (before training, after a reset).
 EMPTY_EPOCHS = (1, 10)
 EMPTY_LOSS = (0, 5)
+FRAME_KEYS = ("loss", "accuracy")  # curves drawn (empty) before the first point
 
 
 def classify(key: str) -> tuple[str, str, str] | None:
@@ -105,7 +108,11 @@ class LossFigure:
         layout.yaxis2.tickformat = ".0%"  # accuracy in percent, as the status writes it
         self.best_epoch: int | None = None
         _empty_axes(layout)  # in the layout it is built with: no relayout before display
-        self.figure: go.FigureWidget = figure_widget_class()(layout=layout)
+        self.figure: go.FigureWidget = responsive(figure_widget_class()(layout=layout))
+        # The training curves exist from the start, empty: plotly draws a panel only for axes
+        # that a trace uses, so without them the empty frame would lack the accuracy panel.
+        for key in FRAME_KEYS:
+            self._ensure_trace(key)
 
     # ------------------------------------------------------------------ data
     def data(self) -> dict[str, list[float]]:
@@ -157,10 +164,12 @@ class LossFigure:
                 # (an explicit tickmode, since a property set back to None is not sent)
                 ticks = ({"tickmode": "linear", "tick0": 1, "dtick": 1} if self.epochs <= 10
                          else {"tickmode": "auto"})
-                self.figure.layout.xaxis.update(ticks, autorange=True)
-                self.figure.layout.xaxis2.update(ticks, autorange=True)
-                self.figure.layout.yaxis.update(autorange=True)
-                self.figure.layout.yaxis2.update(autorange=True)
+                # range=None: the page autoranges, and Python forgets the empty frame's range,
+                # so that clear() sends it again (plotly sends only values that changed).
+                for axis in ("xaxis", "xaxis2"):
+                    self.figure.layout[axis].update(ticks, autorange=True, range=None)
+                for axis in ("yaxis", "yaxis2"):
+                    self.figure.layout[axis].update(autorange=True, range=None)
             self._last_flush = self._clock()
             self.updates += 1
 

@@ -29,6 +29,8 @@ from jazzwidget.music.corpus import Corpus
 from jazzwidget.widgets._confirm import ConfirmBar
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets.liveplot import LivePlot
+from jazzwidget.widgets.lossfigure import LossFigure
+from jazzwidget.widgets.plotfit import PlotBox
 
 keras = keras_module()
 
@@ -107,6 +109,10 @@ class Trainer(widgets.VBox):
     epochs, batch_size, validation : initial values of the controls.
     keep_best : initial state of the "keep the best epoch" box (early stopping on validation
         loss, the best epoch's weights restored at the end).
+    plot : the `LossFigure` to draw the curves on (default: a new one). The Studio makes it in
+        the kernel's main thread before it builds the Trainer in a background thread: a plotly
+        figure made there while the page was still loading the Studio sometimes never got its
+        layout in the page (an empty default plot).
 
     Attributes
     ----------
@@ -120,6 +126,9 @@ class Trainer(widgets.VBox):
         The error of the last run, shown in the widget; None when it went well.
     liveplot : LivePlot
         The Keras callback behind the figure (the best epoch is marked on it).
+    plot_box : PlotBox
+        The box that holds the figure and keeps it as wide as the Trainer (also when drawn in
+        a tab not shown yet).
     confirm : ConfirmBar
         The question asked before trained epochs are thrown away (Reset, Load).
 
@@ -133,14 +142,17 @@ class Trainer(widgets.VBox):
     running = traitlets.Bool(False)
 
     def __init__(self, model: JazzModel, corpus: Corpus, *, epochs: int = 100,
-                 batch_size: int = 64, validation: float = 0.1, keep_best: bool = True) -> None:
+                 batch_size: int = 64, validation: float = 0.1, keep_best: bool = True,
+                 plot: LossFigure | None = None) -> None:
         self.corpus = corpus
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
         self._stop_requested = threading.Event()
         self._last_logs: dict[str, float] = {}
         self._note = ""
-        self.liveplot = LivePlot(show=False)
+        self.liveplot = LivePlot(show=False, plot=plot)
+        # The figure follows the Trainer's width (also in a tab shown later).
+        self.plot_box = PlotBox([self.liveplot.figure])
 
         self.epochs = widgets.BoundedIntText(
             value=epochs, min=1, max=100_000, description="epochs",
@@ -217,7 +229,7 @@ class Trainer(widgets.VBox):
                 self.status,
                 self.confirm,
                 self.error_box,
-                self.liveplot.figure,
+                self.plot_box,
                 widgets.HBox([self.model_path, self.save_button, self.load_button], layout=wrap),
             ],
             model=model,

@@ -105,14 +105,22 @@ def test_traces_loss_left_accuracy_right_validation_dashed_learning_rate_ignored
     plot.add(logs(1))
     plot.flush()
     described = [(t.name, t.xaxis, t.yaxis, t.line.dash) for t in plot.figure.data]
-    assert described == [
+    assert described == [  # the training curves first: they make the empty frame
         ("training", "x", "y", "solid"),
-        ("validation", "x", "y", "dash"),
         ("training", "x2", "y2", "solid"),
+        ("validation", "x", "y", "dash"),
         ("validation", "x2", "y2", "dash"),
     ]
     # One legend entry per split, not per subplot.
-    assert [t.showlegend for t in plot.figure.data] == [True, True, False, False]
+    assert [t.showlegend for t in plot.figure.data] == [True, False, True, False]
+
+
+def test_before_any_point_both_panels_have_a_curve_and_the_figure_is_responsive():
+    # plotly draws a panel only for axes some trace uses: the empty frame needs both.
+    figure = LossFigure().figure
+    assert {(t.xaxis, t.yaxis) for t in figure.data} == {("x", "y"), ("x2", "y2")}
+    assert all(len(t.x or ()) == 0 for t in figure.data)
+    assert figure._config.get("responsive") is True  # a PlotFit can resize it
 
 
 def test_a_key_that_appears_late_lines_up_with_its_epochs():
@@ -181,6 +189,24 @@ def test_points_switch_the_axes_to_autorange_and_clear_brings_the_empty_frame_ba
     assert layout.xaxis.autorange is False and tuple(layout.xaxis.range) == (1, 10)
     assert tuple(layout.yaxis.range) == (0, 5)
     assert layout.uirevision != revision  # a zoom made before the reset is forgotten
+
+
+def test_clear_sends_the_empty_frame_to_the_page_again():
+    # plotly sends only what changed: the frame's ranges must reach the page after a reset,
+    # or its axes keep the autoranged span of the curves just removed.
+    plot = LossFigure()
+    sent: list[dict] = []
+    plot.figure.observe(lambda change: change["new"] and sent.append(change["new"]),
+                        names="_py2js_update")
+    for epoch in range(1, 4):
+        plot.add(logs(epoch))
+    plot.flush()
+    sent.clear()
+    plot.clear()
+    relayout = {key: value for message in sent for key, value in message["layout_data"].items()}
+    assert relayout["xaxis.range"] == relayout["xaxis2.range"] == [1, 10]
+    assert relayout["yaxis.range"] == [0, 5] and relayout["yaxis2.range"] == [0, 1]
+    assert relayout["xaxis.autorange"] is False
 
 
 def test_accuracy_hover_is_in_percent():
