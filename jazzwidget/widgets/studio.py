@@ -32,6 +32,7 @@ from jazzwidget.widgets._confirm import ConfirmBar
 from jazzwidget.widgets._errors import ErrorBox
 from jazzwidget.widgets._uploads import save_uploads
 from jazzwidget.widgets.inspector_tab import InspectTab
+from jazzwidget.widgets.lossfigure import LossFigure
 from jazzwidget.widgets.player import Player
 
 if TYPE_CHECKING:  # the Train and Generate tabs import TensorFlow: built in a thread
@@ -52,12 +53,6 @@ READY_TIMEOUT = 600.0  # seconds to wait for the Train and Generate tabs before 
 _UNKNOWN = object()
 AUTOMATIC = -1  # the melody picker's "automatic" (a Dropdown cannot hold None as a value)
 WIDE = widgets.Layout(width="100%", max_width="520px")  # shrinks below 520 px, never wider
-
-
-def piece_clip(piece: Piece) -> Clip:
-    """A piece as a `Clip` (seconds at the piece's tempo), for the Player's piano roll."""
-    return Clip.from_beats(piece.melody, piece.chords, piece.tempo,
-                           beats_per_bar=piece.beats_per_bar)
 
 
 def _loading_note(what: str) -> widgets.HTML:
@@ -145,7 +140,7 @@ class Studio(widgets.Tab):
         self.piece_label = widgets.HTML()
         self.piece_label.add_class("jazzwidget-piece-label")
         self.description = widgets.HTML()
-        self.roll = Player(piece_clip(corpus.pieces[0]), filename=_stem(corpus.pieces[0]))
+        self.roll = Player(Clip.from_piece(corpus.pieces[0]), filename=_stem(corpus.pieces[0]))
         self.roll.add_class("jazzwidget-corpus-roll")
         self._source_row = widgets.HBox([self.load_button], layout=widgets.Layout(
             align_items="center", flex_flow="row wrap"))
@@ -155,6 +150,10 @@ class Studio(widgets.Tab):
 
         # Train and Generate tabs: a note now, the real tabs once TensorFlow has loaded.
         self._train_slot = widgets.VBox([_loading_note("Trainer")])
+        # The Train tab's plotly figure is made here, in the kernel's thread, not in the build
+        # thread: made there while the page was still taking in the Studio, its layout and
+        # traces sometimes never reached the page (plotly's view then draws an empty plot).
+        self._loss_figure = LossFigure()
         self._generate_slot = widgets.VBox([_loading_note("Generator")])
 
         self.source.observe(lambda _: self._show_source_row(), names="value")
@@ -172,6 +171,8 @@ class Studio(widgets.Tab):
         super().__init__(children=[data_tab, self._train_slot, self._generate_slot,
                                    self.inspect_tab], titles=TITLES)
         self.add_class("jazzwidget-studio")
+        self._train_shown = False
+        self.observe(self._on_tab, names="selected_index")
         self._show_source_row()
         self._show_corpus()
         self._set_loading(True)
@@ -226,7 +227,7 @@ class Studio(widgets.Tab):
             corpus = load_corpus(sources, melody=melody)
             files = (list(builtin_sources()) if sources is None
                      else list(expand_sources(sources)))
-        except Exception as error:
+        except Exception as error:  # any reader error: shown inline, then raised as it is
             self.error_box.show(error)
             raise
 
@@ -257,7 +258,7 @@ class Studio(widgets.Tab):
         self.error_box.clear()
         try:
             paths = self._save_uploads(files)
-        except Exception as error:
+        except Exception as error:  # a refused or unwritable file: shown inline, then raised
             self.error_box.show(error)
             raise
         return self.load(paths)
@@ -279,7 +280,7 @@ class Studio(widgets.Tab):
         self.error_box.clear()
         try:
             piece = read_piece(self._files[index], melody=melody)
-        except Exception as error:
+        except Exception as error:  # any reader error: shown inline, then raised as it is
             self.error_box.show(error)
             raise
         pieces = list(self.corpus.pieces)
@@ -352,8 +353,9 @@ class Studio(widgets.Tab):
 
             corpus = self.corpus
             trainer = Trainer(JazzModel(corpus.vocab, n_a=n_a, encoding=corpus.encoding),
-                              corpus, epochs=epochs)
-            generator = Generator(trainer.model, chords=self._auto_chords, tempo=130)
+                              corpus, epochs=epochs, plot=self._loss_figure)
+            generator = Generator(trainer.model, chords=self._auto_chords,
+                                  tempo=trainer.model.tempo)
             trainer.observe(self._on_model, names="model")
             trainer.observe(self._on_running, names="running")
             self._trainer, self._generator = trainer, generator
@@ -424,7 +426,7 @@ class Studio(widgets.Tab):
     def _draw_piece(self, index: int) -> None:
         piece = self.corpus.pieces[index]
         self.roll.filename = _stem(piece)
-        self.roll.clip = piece_clip(piece)
+        self.roll.clip = Clip.from_piece(piece)
         self.piece_label.value = (
             f"<b>{html.escape(piece.name)}</b> · piece {index + 1} of "
             f"{len(self.corpus.pieces)} · {piece.bars:.3g} bars · {len(piece.notes)} notes · "
@@ -463,10 +465,18 @@ class Studio(widgets.Tab):
         if not self._observers_on or self._sources is _UNKNOWN:
             return
         choice = None if change["new"] == AUTOMATIC else change["new"]
-        try:
-            self.set_melody(int(self.piece.value or 0), choice)
-        except Exception:
-            self._show_corpus()  # the error is shown; the music that was there stays
+        if not self._guard(lambda: self.set_melody(int(self.piece.value or 0), choice)):
+            self._show_corpus()  # the error is shown; the pickers show the music that stays
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] != TITLES.index("Train") or self._trainer is None or self._train_shown:
+            return
+        # The loss figure was made in the build thread, and plotly's view draws once from the
+        # state it has then, never again: under load that state had not always reached the page
+        # (an empty default plot). Shown for the first time, it is drawn anew from its whole
+        # state (its PlotBox also does so when the page reports such a plot).
+        self._train_shown = True
+        self._trainer.plot_box.redraw()
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -484,13 +494,16 @@ class Studio(widgets.Tab):
         else:
             self.generator.refresh()
 
-    def _guard(self, action: Callable[[], object]) -> None:
-        """Run a button's action; its error is shown inline and the Studio stays usable."""
+    def _guard(self, action: Callable[[], object]) -> bool:
+        """Run a control's action; its error is shown inline and the Studio stays usable.
+        Returns whether the action went through."""
         try:
             self.error_box.clear()
             action()
-        except Exception as error:
+        except Exception as error:  # from a click, with no caller to raise to: shown inline
             self.error_box.show(error)
+            return False
+        return True
 
 
 def _stem(piece: Piece) -> str:

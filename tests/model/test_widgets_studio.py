@@ -7,8 +7,9 @@ import datetime
 import pytest
 
 from jazzwidget.errors import MusicFileError
+from jazzwidget.music.clip import Clip
 from jazzwidget.widgets._uploads import MAX_UPLOAD_BYTES
-from jazzwidget.widgets.studio import LOADING, Studio, piece_clip
+from jazzwidget.widgets.studio import LOADING, Studio
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +93,24 @@ def test_load_selected_music21_lead_sheet(studio):
     assert studio.model.vocab == corpus.vocab
 
 
-def test_piece_clip_keeps_notes_and_chords_in_seconds(builtin_corpus):
-    piece = builtin_corpus.pieces[0]
-    clip = piece_clip(piece)
+def test_the_data_tab_roll_shows_the_piece_as_clip_from_piece_reads_it(builtin_corpus):
+    # One conversion of a piece to a clip (Clip.from_piece): notes, chords and any
+    # accompaniment in seconds at the piece's tempo.
+    studio = Studio(builtin_corpus, n_a=8, epochs=1)
+    piece = builtin_corpus.pieces[1]
+    studio.show_piece(1)
+    clip, expected = studio.roll.clip, Clip.from_piece(piece)
     spb = 60 / piece.tempo
-    assert clip.duration == pytest.approx(piece.length * spb)
+    assert clip.duration == pytest.approx(expected.duration)
+    assert clip.duration >= piece.length * spb - 1e-9
     assert [n.pitch for n in clip.notes] == [e.pitch for e in piece.notes]
+    assert len(clip.accompaniment) == len(piece.accompaniment)
     assert clip.chords[0].end == pytest.approx(piece.chords[0].end * spb)
+
+
+def test_the_generate_tab_starts_at_the_models_tempo(builtin_corpus):
+    studio = Studio(builtin_corpus, n_a=8, epochs=1)
+    assert studio.generator.tempo.value == round(studio.model.tempo)
 
 
 # ------------------------------------------------------------------ issue 10: Studio findings
