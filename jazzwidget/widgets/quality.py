@@ -21,6 +21,7 @@ import numpy as np
 from jazzwidget.metrics import NOTE_LENGTH_LABELS, VALUE_TYPES, Melody, copied_runs, profile
 from jazzwidget.music.harmony import pitch_class_name
 from jazzwidget.widgets._plotly import figure_widget_class
+from jazzwidget.widgets.plotfit import PlotBox, responsive
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -87,7 +88,7 @@ class QualityView(widgets.VBox):
         for axis in ("yaxis", "yaxis2", "yaxis3"):
             layout[axis].tickformat = ".0%"
             layout[axis].rangemode = "tozero"
-        self.figure: go.FigureWidget = figure_widget_class()(layout=layout)
+        self.figure: go.FigureWidget = responsive(figure_widget_class()(layout=layout))
         labels = (PITCH_LABELS, NOTE_LENGTH_LABELS, VALUE_TYPES)
         for column, x in enumerate(labels):
             axis = "" if column == 0 else str(column + 1)  # subplots' axes: x, x2, x3
@@ -100,7 +101,8 @@ class QualityView(widgets.VBox):
         self._reference: dict[str, Any] | None = None
         self._corpus_values: Any = None
         self._source: Any = None
-        super().__init__([self.summary, self.figure])
+        # in a PlotBox: the figure follows the tab's width (drawn while hidden, it took 700 px)
+        super().__init__([self.summary, PlotBox([self.figure])])
         self.add_class("jazzwidget-quality")
         if reference is not None:
             self.set_reference(reference)
