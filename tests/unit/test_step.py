@@ -76,3 +76,19 @@ def test_softmax_is_exact_for_large_logits_and_row_by_row():
     assert softmax(np.array([1000.0, 1001.0])) == pytest.approx([0.2689414, 0.7310586])
     rows = softmax(np.array([[0.0, 1.0], [1000.0, 1001.0]]))
     assert rows == pytest.approx(np.array([[0.2689414, 0.7310586]] * 2))
+
+
+def test_output_probabilities_are_the_softmax_layer_sharpened_by_temperature(weights):
+    from jazzwidget.model.step import output_probabilities, softmax
+
+    rng = np.random.default_rng(5)
+    h = rng.normal(0, 1, N_A)
+    biased = LSTMWeights(weights.W, weights.U, weights.b, weights.Wy,
+                         np.linspace(-1, 1, len(VOCAB)))
+    logits = h @ biased.Wy + biased.by
+    assert np.allclose(output_probabilities(h, biased), softmax(logits))
+    sharp = output_probabilities(h, biased, temperature=0.5)
+    assert np.allclose(sharp, softmax(logits * 2))
+    assert sharp.max() > softmax(logits).max()  # sharper: the likeliest value likelier
+    assert np.allclose(output_probabilities(h, biased, temperature=2.0), softmax(logits / 2))
+    assert np.allclose(output_probabilities(h, biased, temperature=0), softmax(logits))
