@@ -8,7 +8,7 @@ with, and pitches that follow the seed.
 import numpy as np
 import pytest
 
-from jazzwidget.errors import JazzwidgetError
+from jazzwidget.errors import JazzwidgetError, ModelError
 from jazzwidget.model.sample import generate, to_clip
 from jazzwidget.model.step import LSTMWeights
 from jazzwidget.music.clip import Clip
@@ -78,3 +78,20 @@ def test_less_than_a_second_is_a_clip(weights):
     clip = generate(weights, VOCAB, Progression.coerce("C7"), seconds=0.5, tempo=120,
                     temperature=1.0, seed=0)
     assert clip.duration == 0.5 and clip.steps and clip.steps[-1].end == pytest.approx(0.5)
+
+
+def test_temperature_zero_and_below_one_are_allowed_and_negative_is_refused(weights):
+    chords = Progression.coerce("C7")
+    for temperature in (0, 0.5):
+        clip = generate(weights, VOCAB, chords, seconds=2, tempo=120, temperature=temperature,
+                        seed=0)
+        assert clip.duration == 2
+    with pytest.raises(JazzwidgetError, match=r"^temperature -0.1 is negative: use 0 \(argmax\)"):
+        generate(weights, VOCAB, chords, seconds=2, tempo=120, temperature=-0.1, seed=0)
+
+
+def test_an_ablation_is_checked_against_the_layer(weights):
+    with pytest.raises(ModelError, match=f"unit 99 does not exist: this LSTM has units 0 to "
+                                         f"{N_A - 1}"):
+        generate(weights, VOCAB, Progression.coerce("C7"), seconds=2, tempo=120,
+                 temperature=1.0, seed=0, ablation={"units": [99]})
