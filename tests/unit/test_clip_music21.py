@@ -56,3 +56,12 @@ def test_musicxml_is_written_whatever_the_file_is_called(tmp_path):
     clip = Clip([Step("", 0.0, 1.0, 60)], [ChordSpan("C7", 0.0, 1.0)], tempo=60, duration=1.0)
     text = clip.to_musicxml(tmp_path / "score.txt").read_text()
     assert text.startswith("<?xml") and "<score-partwise" in text
+
+
+def test_slash_chords_survive_a_musicxml_round_trip(tmp_path):
+    chords = [ChordSpan("Am7/G", 0.0, 1.0), ChordSpan("C/E", 1.0, 2.0),
+              ChordSpan("D7", 2.0, 3.0), ChordSpan("Ebmaj7/G", 3.0, 4.0)]
+    steps = [Step("", float(k), k + 1.0, 60 + k) for k in range(4)]
+    clip = Clip(steps, chords, tempo=60, duration=4.0)
+    again = Clip.from_file(clip.to_musicxml(tmp_path / "round.musicxml"))
+    assert [span.symbol for span in again.chords] == ["Am7/G", "C/E", "D7", "Ebmaj7/G"]
