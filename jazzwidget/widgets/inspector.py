@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as widgets
 
@@ -260,7 +260,7 @@ class GateInspector(widgets.VBox):
     @property
     def order(self) -> str:
         """The unit order ("index", "mean", "variance", "saturation", "similarity")."""
-        return self._order.value
+        return str(self._order.value)
 
     @order.setter
     def order(self, by: str) -> None:
@@ -300,7 +300,7 @@ class GateInspector(widgets.VBox):
 
     def link(self, player: Player) -> None:
         """Let a Player drive the cursor and take the seeks (front end to front end)."""
-        if not isinstance(player, Player):
+        if not isinstance(cast("object", player), Player):  # a notebook may pass anything
             raise JazzwidgetError(f"link takes a jazzwidget Player, not "
                                   f"{type(player).__name__}")
         if self.clip is not None and abs(player.clip.duration - self.clip.duration) > 1e-3:
@@ -350,7 +350,7 @@ class GateInspector(widgets.VBox):
         with the inspector's settings (same seed and chords), and show it in a Player."""
         if self.snapshots is None:
             raise JazzwidgetError("no snapshots: pass snapshots=GateSnapshots(...)")
-        epoch = self._epoch_slider.value if epoch is None else int(epoch)
+        epoch = int(self._epoch_slider.value) if epoch is None else int(epoch)
         keys = ("seconds", "tempo", "temperature", "seed", "chords", "prime")
         try:
             clip = self.snapshots.clip_at(epoch, **{k: v for k, v in self.generation.items()
@@ -376,6 +376,9 @@ class GateInspector(widgets.VBox):
         return names
 
     def _generate(self, ablate: Any = None) -> Clip:
+        if self.model is None:
+            raise InspectError("there is no model to generate with: give the inspector a "
+                               "JazzModel, not a trace")
         return self.model.generate(**self.generation, ablate=ablate)
 
     def _show_trace(self, trace: GateTrace, clip: Clip | None, figures: bool = True) -> None:
@@ -400,7 +403,7 @@ class GateInspector(widgets.VBox):
         return f"{trace.n_a} units · {trace.steps} steps · {length}{epoch}"
 
     def _update_rows(self) -> None:
-        order = unit_order(self.trace, by=self._order.value, gates=self.gates)
+        order = unit_order(self.trace, by=self.order, gates=self.gates)
         found = list(self.view.found)
         rows = found + [int(u) for u in order if int(u) not in set(found)]
         k = self._top_k.value
@@ -466,6 +469,9 @@ class GateInspector(widgets.VBox):
     def _trace_corpus(self) -> Any:
         from jazzwidget.inspect import trace_corpus
 
+        if self.model is None or self._corpus is None:
+            raise InspectError("the corpus' saturation needs the model and its corpus: give "
+                               "the inspector both")
         return trace_corpus(self.model, self._corpus)
 
     def _explain(self, trace: GateTrace, clip: Clip | None) -> None:

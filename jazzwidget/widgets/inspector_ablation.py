@@ -161,7 +161,7 @@ class AblationPanel(widgets.VBox):
         return original, ablated
 
     def _show(self, original: Clip, ablated: Clip, units: list[int]) -> None:
-        title = ablated_title(units, self.clamp.value)
+        title = ablated_title(units, str(self.clamp.value))
         if self.original_player is None or self.ablated_player is None:
             self.original_player = Player(original, title="original", filename="original")
             self.ablated_player = Player(ablated, title=title, filename="ablated")

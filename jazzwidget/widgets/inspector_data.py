@@ -16,6 +16,7 @@ from jazzwidget.errors import ChordError, JazzwidgetError
 from jazzwidget.model.trace import GATES, GateTrace
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.piece import chord_at
 from jazzwidget.music.values import parse_value
 
 STEP_COLUMNS = ("start", "end", "pitch", "type")
@@ -43,7 +44,7 @@ class InspectorData:
     c_start: bytes
     steps: np.ndarray
     values: list[str]
-    chords: list[list]
+    chords: list[list[str | float]]
     duration: float
     tempo: float
     beats_per_bar: int
@@ -84,8 +85,9 @@ def _type_of(value: str, pitch: int | None, chord: str | None) -> float:
 
 
 def _chord_at(clip: Clip, time: float) -> str | None:
-    sounding = [span.symbol for span in clip.chords if span.start <= time + 1e-6]
-    return sounding[-1] if sounding else None
+    """The chord at ``time`` by `chord_at`, the one lookup the Player and the encoding use
+    (the first chord counts before them all); None for a clip without chords."""
+    return chord_at(clip.chords, time) if clip.chords else None
 
 
 def step_rows(trace: GateTrace, clip: Clip | None) -> np.ndarray:
@@ -133,7 +135,7 @@ def inspector_data(trace: GateTrace, clip: Clip | None = None) -> InspectorData:
         chords = [[span.symbol, float(span.start), float(span.end)] for span in clip.chords]
         duration, tempo, bpb = float(clip.duration), float(clip.tempo), int(clip.beats_per_bar)
     else:
-        chords = []
+        chords: list[list[str | float]] = []
         duration = float(steps[:, 1].max()) if len(steps) else 0.0
         tempo, bpb = 60.0, 4  # a trace of bare values runs in beats: one "second" a beat
     return InspectorData(gates=gates, c_start=initial_cell(trace).tobytes(), steps=steps,

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from jazzwidget.model.trace import GateTrace
 from jazzwidget.widgets._plotly import figure_widget_class
+
+if TYPE_CHECKING:
+    from jazzwidget.inspect.explain import Record
 
 SATURATION_GATES = ("i", "f", "o")
 GATE_COLORS = {"i": "#2b9e8f", "f": "#3b7dd8", "g": "#8e6bd1", "o": "#e08a2c", "c": "#d04a6a",
@@ -201,12 +204,12 @@ class UnitLines:
         self.figure.layout.title.text = f"Unit {unit}: gates and states over time"
 
 
-def explain_table(records: Sequence[dict], title: str = "Units that follow musical features"
+def explain_table(records: Sequence[Record], title: str = "Units that follow musical features"
                   ) -> str:
     """An HTML table of `explain` records ({feature, unit, state, r}), grouped by feature."""
     if not records:
         return f"<b>{html.escape(title)}</b><br><i>no records</i>"
-    by_feature: dict[str, list[dict]] = {}
+    by_feature: dict[str, list[Record]] = {}
     for record in records:
         by_feature.setdefault(str(record["feature"]), []).append(record)
     rows = []

@@ -33,7 +33,8 @@ class InspectTab(widgets.VBox):
     """
 
     def __init__(self, model: Callable[[], Any], corpus: Callable[[], Any],
-                 last_clip: Callable[[], tuple[Clip | None, dict]], **kwargs: Any) -> None:
+                 last_clip: Callable[[], tuple[Clip | None, dict[str, Any]]],
+                 **kwargs: Any) -> None:
         self._model, self._corpus, self._last_clip = model, corpus, last_clip
         self.inspector: Any = None
         self.source = widgets.ToggleButtons(options=(LAST_CLIP, PASSAGE), value=LAST_CLIP,
