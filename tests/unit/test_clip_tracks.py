@@ -30,3 +30,11 @@ def test_a_generated_clip_has_no_accompaniment_track():
     midi = clip.to_pretty_midi()
     assert [i.name for i in midi.instruments] == ["Melody", "Chords"]
     assert isinstance(midi, pretty_midi.PrettyMIDI)
+
+
+def test_times_survive_a_midi_file_to_the_half_millisecond(tmp_path):
+    clip = Clip([Step("C,1.000", 0.1234, 0.3711, 72)], [ChordSpan("F7", 0.0, 0.5)], tempo=120,
+                duration=0.5)
+    again = pretty_midi.PrettyMIDI(str(clip.to_midi(tmp_path / "t.mid")))
+    (note,) = again.instruments[0].notes
+    assert abs(note.start - 0.1234) < 3e-4 and abs(note.end - 0.3711) < 3e-4

@@ -28,6 +28,8 @@ def test_the_melody_track_asked_for_is_the_melody():
     piano = Clip.from_pretty_midi(two_tracks(), melody="Piano")
     assert [n.pitch for n in piano.notes] == COMP
     assert [n.pitch for n in piano.accompaniment] == LEAD
+    # in seconds, as the file has them (120 bpm)
+    assert [(n.start, n.end) for n in piano.accompaniment[:2]] == [(0.0, 0.25), (0.25, 0.5)]
     piece = read_pretty_midi(two_tracks(), melody=1)
     assert [event.pitch for event in piece.notes] == COMP
 

@@ -95,3 +95,30 @@ def test_an_ablation_is_checked_against_the_layer(weights):
                                          f"{N_A - 1}"):
         generate(weights, VOCAB, Progression.coerce("C7"), seconds=2, tempo=120,
                  temperature=1.0, seed=0, ablation={"units": [99]})
+
+
+def test_a_prime_warms_the_state_and_unknown_prime_values_are_refused(weights):
+    chords = Progression.coerce("C7")
+    kwargs = dict(seconds=6, tempo=120, temperature=0, seed=0)
+    plain = generate(weights, VOCAB, chords, **kwargs)
+    primed = generate(weights, VOCAB, chords, prime=["S,1.000", "X,0.500", "C,0.250"], **kwargs)
+    assert primed.values != plain.values  # argmax from another state
+    with pytest.raises(JazzwidgetError, match=r"does not know \(Z,9.000, \.\.\.\): prime with"):
+        generate(weights, VOCAB, chords, prime=["C,0.250", "Z,9.000"], **kwargs)
+
+
+def test_one_beat_a_minute_is_a_tempo(weights):
+    clip = generate(weights, VOCAB, Progression.coerce("C7"), seconds=60, tempo=1,
+                    temperature=1.0, seed=0)
+    assert clip.duration == 60 and clip.steps
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_values_sampled_cover_the_beats_asked_and_no_more(weights, seed):
+    from jazzwidget.music.values import parse_value
+
+    clip = generate(weights, VOCAB, Progression.coerce("C7"), seconds=7, tempo=100,
+                    temperature=1.0, seed=seed)
+    lengths = [parse_value(v).duration for v in clip.values]
+    beats = 7 * 100 / 60
+    assert sum(lengths) >= beats - 1e-9 > sum(lengths[:-1])

@@ -85,11 +85,59 @@ def test_a_note_rings_out_briefly_after_its_end():
 
 
 def test_a_clip_renders_at_22050_hz_by_default():
-    clip = Clip([Step("", 0.0, 0.5, 60)], [], tempo=120, duration=0.75)
-    assert len(clip.render()) == round(0.75 * 22050)
+    clip = Clip([Step("", 0.0, 0.5, 60)], [], tempo=120, duration=1.0)
+    assert len(clip.render()) == 22050
 
 
 def test_an_unknown_clamp_lists_the_clamps():
     with pytest.raises(ModelError) as caught:
         Ablation((1,), "mute")
     assert str(caught.value) == "unknown clamp 'mute': use one of zero, forget0, forget1, output0"
+
+
+def test_a_mix_louder_than_full_scale_is_scaled_to_0_9():
+    loud = render([(p, 0.0, 1.0, 127) for p in range(60, 72)], [], 1.0, RATE)
+    assert loud.dtype == np.float32
+    assert float(np.abs(loud).max()) == pytest.approx(0.9, abs=1e-6)
+    quiet = render([(69, 0.0, 1.0, 127)], [], 1.0, RATE)
+    assert 0.2 < float(np.abs(quiet).max()) < 0.5  # left as it is
+
+
+def test_the_pad_sits_under_the_melody():
+    from jazzwidget.music.piece import ChordSpan
+
+    pad = render([], [ChordSpan("Bb7", 0.0, 1.0)], 1.5, RATE)
+    melody = render([(69, 0.0, 1.0, 127)], [], 1.5, RATE)
+    assert float(np.abs(pad).max() / np.abs(melody).max()) == pytest.approx(0.69, abs=0.05)
+
+
+def test_notes_and_chords_ring_from_their_own_start_for_their_own_length():
+    from jazzwidget.music.piece import ChordSpan
+
+    note = render([(69, 0.5, 0.75, 127)], [], 2.5, RATE)
+    assert not note[:int(0.5 * RATE)].any() and note[int(0.5 * RATE) + 50:].any()
+    assert not note[int(1.24 * RATE):].any()  # 0.25 s and a 0.48 s ring
+    pad = render([], [ChordSpan("C", 1.0, 1.5)], 3.0, RATE)
+    assert not pad[:int(1.0 * RATE)].any()
+    assert not pad[int(2.31 * RATE):].any()  # 0.5 s and a 0.8 s ring
+
+
+def test_the_last_20_ms_fade_to_silence():
+    from jazzwidget.music.piece import ChordSpan
+
+    sound = render([], [ChordSpan("C", 0.0, 2.0)], 1.0, RATE)
+
+    def rms(start: int, end: int) -> float:
+        return float(np.sqrt(np.mean(sound[start:end] ** 2)))
+
+    fade = int(0.02 * RATE)
+    assert sound[-1] == 0
+    assert rms(-fade // 4, len(sound)) < 0.3 * rms(-2 * fade, -fade)
+    assert rms(-2 * fade, -fade) == pytest.approx(rms(-4 * fade, -3 * fade), rel=0.15)
+    assert np.abs(sound[-fade:]).max() <= np.abs(sound[-2 * fade:-fade]).max()
+
+
+def test_velocity_scales_a_note():
+    loud = render([(69, 0.0, 0.5, 127)], [], 0.5, RATE)
+    soft = render([(69, 0.0, 0.5, 64)], [], 0.5, RATE)
+    assert np.allclose(soft, loud * 64 / 127, atol=1e-6)
