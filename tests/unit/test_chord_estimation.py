@@ -73,3 +73,10 @@ def test_notes_count_by_how_long_they_sound():
 def test_a_silent_start_takes_the_first_chord_heard():
     piece = read_pretty_midi(tune(("Piano", held(A_MINOR, 4, 8))))
     assert [(s.symbol, s.start, s.end) for s in piece.chords] == [("Am", 0, 8)]
+
+
+def test_a_window_starting_inside_a_bar_keeps_the_bar_grid():
+    waltz = tune(("Piano", held(C_MAJOR, 0, 3) + held(A_MINOR, 3, 9)), beats=9)
+    waltz.time_signature_changes = [pretty_midi.TimeSignature(3, 4, 0.0)]
+    piece = read_pretty_midi(waltz, start_beat=1.5, end_beat=6)
+    assert [(s.symbol, s.start, s.end) for s in piece.chords] == [("C", 0, 1.5), ("Am", 1.5, 4.5)]
