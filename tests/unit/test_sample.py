@@ -124,14 +124,7 @@ def test_the_values_sampled_cover_the_beats_asked_and_no_more(weights, seed):
     assert sum(lengths) >= beats - 1e-9 > sum(lengths[:-1])
 
 
-def test_temperature_one_draws_and_a_tiny_temperature_is_nearly_argmax(weights):
-    chords = Progression.coerce("C7")
-    kwargs = dict(seconds=6, tempo=120)
-    drawn = {tuple(generate(weights, VOCAB, chords, temperature=1.0, seed=s, **kwargs).values)
-             for s in range(4)}
+def test_temperature_one_draws_from_the_distribution(weights):
+    drawn = {tuple(generate(weights, VOCAB, Progression.coerce("C7"), seconds=6, tempo=120,
+                            temperature=1.0, seed=s).values) for s in range(4)}
     assert len(drawn) > 1  # the seed matters: values are drawn, not the argmax
-    for seed in range(3):
-        argmax = generate(weights, VOCAB, chords, temperature=0, seed=seed, **kwargs)
-        cold = generate(weights, VOCAB, chords, temperature=0.01, seed=seed, **kwargs)
-        # the first values follow the argmax (later, two near-equal logits may part them)
-        assert cold.values[:8] == argmax.values[:8]
