@@ -45,3 +45,32 @@ def test_a_window_of_a_file(path):
     assert [n.pitch for n in clip.notes] == MELODY[3:6]
     assert [n.pitch for n in Clip.from_file(path, end_beat=3).notes] == MELODY[:3]
     assert [n.pitch for n in Clip.from_file(path, start_beat=6).notes] == MELODY[6:]
+
+
+def test_an_abc_book_reads_its_first_tune(tmp_path):
+    book = tmp_path / "book.abc"
+    book.write_text('X:1\nT:First\nM:3/4\nL:1/4\nQ:1/4=90\nK:C\n"C"CDE|"G7"FGA|]\n\n'
+                    'X:2\nT:Second\nM:4/4\nL:1/4\nK:C\n"F"cBAG|"C"FEDC|]\n')
+    piece = read_piece(book)
+    assert [e.pitch for e in piece.notes] == [60, 62, 64, 65, 67, 69]
+    assert (piece.beats_per_bar, piece.tempo) == (3, 90)
+    assert [span.symbol for span in piece.chords] == ["C", "G7"]
+
+
+def test_a_percussion_part_is_drums(tmp_path):
+    from music21 import instrument, note, stream
+
+    lead = stream.Part(id="lead")
+    for pitch in MELODY:
+        lead.append(note.Note(pitch, quarterLength=1))
+    kit = stream.Part()
+    kit.partName = "Kit"
+    kit.insert(0, instrument.Woodblock())
+    for _ in MELODY:
+        kit.append(note.Note(76, quarterLength=1))
+    path = tmp_path / "parts.musicxml"
+    stream.Score([lead, kit]).write("musicxml", fp=str(path))
+    piece = read_piece(path)
+    assert piece.tracks[1].name == "Kit" and piece.tracks[1].is_drum
+    assert not piece.tracks[0].is_drum
+    assert (piece.beats_per_bar, piece.tempo) == (4, 120)
