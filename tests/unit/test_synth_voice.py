@@ -141,3 +141,9 @@ def test_velocity_scales_a_note():
     loud = render([(69, 0.0, 0.5, 127)], [], 0.5, RATE)
     soft = render([(69, 0.0, 0.5, 64)], [], 0.5, RATE)
     assert np.allclose(soft, loud * 64 / 127, atol=1e-6)
+
+
+def test_render_is_22050_hz_by_default_and_an_empty_clip_is_no_samples():
+    assert len(render([(69, 0.0, 0.5, 100)], [], 1.0)) == 22050
+    empty = render([], [], 0.0, RATE)
+    assert empty.shape == (0,) and empty.dtype == np.float32
