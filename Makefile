@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv lab demo test test-unit test-model test-browser test-notebooks fuzz lint bench chromium corpus notebooks screenshots clean
+.PHONY: venv lab demo test test-unit test-model test-browser test-notebooks fuzz mutation mutation-resume lint bench chromium corpus notebooks screenshots clean
 
 ## The virtual environment is rebuilt only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -69,6 +69,14 @@ fuzz: $(BIN)/.installed
 ## fails below 80%; the survivors are explained in docs/mutation.md.
 mutation: $(BIN)/.installed
 	rm -rf mutants
+	nice -n 10 $(BIN)/mutmut run --max-children 2 2>&1 | tail -c 300; echo
+	$(BIN)/mutmut results
+	$(BIN)/python scripts/mutation_score.py
+
+## Go on with an interrupted `make mutation` where it stopped (a whole run is over two hours on
+## a loaded 2-core machine; mutmut keeps every verdict it has). Only for the same source and
+## tests: a verdict is not judged again when a test changes (`mutmut run NAME...` does that).
+mutation-resume: $(BIN)/.installed
 	nice -n 10 $(BIN)/mutmut run --max-children 2 2>&1 | tail -c 300; echo
 	$(BIN)/mutmut results
 	$(BIN)/python scripts/mutation_score.py

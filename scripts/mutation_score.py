@@ -22,9 +22,16 @@ def main() -> int:
     caught = stats["killed"] + stats["timeout"]
     judged = stats["total"] - stats["skipped"]
     score = caught / judged if judged else 0.0
+    verdicts = caught + stats["survived"] + stats["no_tests"] + stats["suspicious"] + \
+        stats["segfault"]
     print(f"mutation score: {score:.1%} ({caught} of {judged} mutants caught: "
           f"{stats['killed']} killed, {stats['timeout']} timed out; {stats['survived']} "
           f"survived, {stats['no_tests']} reached by no test)")
+    if verdicts < judged:  # an interrupted run: the mutants not yet run count as not caught
+        print(f"the run is not complete: {judged - verdicts} mutants have no verdict yet "
+              f"(`mutmut run` goes on where it stopped); over the {verdicts} judged: "
+              f"{caught / verdicts if verdicts else 0.0:.1%}")
+        return 1
     if score < THRESHOLD:
         print(f"below {THRESHOLD:.0%}: see `{mutmut} results` and docs/mutation.md")
         return 1
