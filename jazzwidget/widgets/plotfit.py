@@ -79,7 +79,14 @@ class PlotBox(widgets.VBox):
 
     def redraw(self) -> None:
         """Send each figure's whole present state to the page again and draw the box's widgets
-        anew (new views, which draw from that state)."""
+        anew (new views, which draw from that state).
+
+        A last resort for a figure drawn stale, not a routine refresh: plotly's view leaves its
+        listeners on the figure's model when it is removed, and in one browser run a figure
+        drawn anew this way (on purpose, when a tab was first shown) then missed the curves
+        added afterwards. Make figures where their state reaches the page in time (the
+        Studio makes its loss figure in the kernel's thread) rather than rely on this.
+        """
         if self.redraws >= self.MAX_REDRAWS:
             return
         self.redraws += 1

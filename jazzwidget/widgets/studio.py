@@ -171,8 +171,6 @@ class Studio(widgets.Tab):
         super().__init__(children=[data_tab, self._train_slot, self._generate_slot,
                                    self.inspect_tab], titles=TITLES)
         self.add_class("jazzwidget-studio")
-        self._train_shown = False
-        self.observe(self._on_tab, names="selected_index")
         self._show_source_row()
         self._show_corpus()
         self._set_loading(True)
@@ -467,16 +465,6 @@ class Studio(widgets.Tab):
         choice = None if change["new"] == AUTOMATIC else change["new"]
         if not self._guard(lambda: self.set_melody(int(self.piece.value or 0), choice)):
             self._show_corpus()  # the error is shown; the pickers show the music that stays
-
-    def _on_tab(self, change: dict[str, Any]) -> None:
-        if change["new"] != TITLES.index("Train") or self._trainer is None or self._train_shown:
-            return
-        # The loss figure was made in the build thread, and plotly's view draws once from the
-        # state it has then, never again: under load that state had not always reached the page
-        # (an empty default plot). Shown for the first time, it is drawn anew from its whole
-        # state (its PlotBox also does so when the page reports such a plot).
-        self._train_shown = True
-        self._trainer.plot_box.redraw()
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         if change["new"]:
