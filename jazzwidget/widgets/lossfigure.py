@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jazzwidget.widgets._plotly import figure_widget_class
 from jazzwidget.widgets.plotfit import responsive
@@ -92,7 +92,8 @@ class LossFigure:
         self.epochs = 0
         self.updates = 0
 
-        layout = make_subplots(
+        # plotly's layouts are dynamic (xaxis2, yaxis2 exist because of the subplots): Any here
+        layout: Any = make_subplots(
             rows=1, cols=2, subplot_titles=ROWS, horizontal_spacing=0.12
         ).layout
         layout.update(
@@ -186,10 +187,11 @@ class LossFigure:
                 for trace in self.figure.data:
                     trace.x = ()
                     trace.y = ()
-                self.figure.layout.shapes = ()
-                self.figure.layout.annotations = self.figure.layout.annotations[:len(ROWS)]
-                self.figure.layout.uirevision = (self.figure.layout.uirevision or 0) + 1
-                _empty_axes(self.figure.layout)
+                layout: Any = self.figure.layout  # dynamic, as in __init__
+                layout.shapes = ()
+                layout.annotations = layout.annotations[:len(ROWS)]
+                layout.uirevision = (layout.uirevision or 0) + 1
+                _empty_axes(layout)
             self.updates += 1
 
     def load(self, history: Mapping[str, Sequence[float]]) -> None:
@@ -208,7 +210,8 @@ class LossFigure:
         removes the mark."""
         with self._lock:
             self.best_epoch = epoch
-            titles = self.figure.layout.annotations[:len(ROWS)]  # the subplot titles
+            layout: Any = self.figure.layout  # dynamic, as in __init__
+            titles = layout.annotations[:len(ROWS)]  # the subplot titles
             if epoch is None:
                 self.figure.layout.shapes = ()
                 self.figure.layout.annotations = titles
@@ -253,7 +256,7 @@ class LossFigure:
         self._drawn[key] = 0
 
 
-def _empty_axes(layout: go.Layout) -> None:
+def _empty_axes(layout: Any) -> None:
     """The frame shown with no points: epochs 1-10, loss from 0, accuracy 0-100%."""
     empty = {"autorange": False, "range": EMPTY_EPOCHS}
     layout.xaxis.update(empty, tickmode="auto")

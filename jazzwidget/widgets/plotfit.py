@@ -105,8 +105,9 @@ def resend_state(figure: go.FigureWidget) -> None:
     it was first given; when that first state did not arrive (the stale drawing `PlotFit`
     notices), every view drawn afterwards is empty. This gives the page the state again.
     """
-    figure._widget_layout = copy.deepcopy(figure._layout)
-    figure._widget_data = copy.deepcopy(figure._data)
+    # plotly has no public way to send a figure's state again: its own private traitlets.
+    figure._widget_layout = copy.deepcopy(figure._layout)  # pyright: ignore[reportPrivateUsage]
+    figure._widget_data = copy.deepcopy(figure._data)  # pyright: ignore[reportPrivateUsage]
     figure.send_state(["_widget_layout", "_widget_data", "_config"])
 
 
@@ -116,5 +117,6 @@ def responsive(figure: go.FigureWidget) -> go.FigureWidget:
 
     Call it before the figure is displayed (the browser reads the config when it draws).
     """
-    figure._config = {**figure._config, "responsive": True}
+    # FigureWidget syncs its config as the private traitlet `_config` and has no public one.
+    figure._config = {**figure._config, "responsive": True}  # pyright: ignore[reportPrivateUsage]
     return figure

@@ -19,7 +19,7 @@ import shutil
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import ipywidgets as widgets
 
@@ -223,8 +223,8 @@ class Studio(widgets.Tab):
         self.error_box.clear()
         try:
             corpus = load_corpus(sources, melody=melody)
-            files = (list(builtin_sources()) if sources is None
-                     else list(expand_sources(sources)))
+            files: list[str | Path] = (list(builtin_sources()) if sources is None
+                                       else list(expand_sources(sources)))
         except Exception as error:  # any reader error: shown inline, then raised as it is
             self.error_box.show(error)
             raise
@@ -340,7 +340,8 @@ class Studio(widgets.Tab):
                                     "seed": int(generator.seed.value)}
         if generator.chords.value.strip():
             settings["chords"] = generator.chords.value.strip()
-        return generator.clip, settings
+        # Generator.clip is a traitlets.Instance(Clip, allow_none=True), typed T | Any by traitlets
+        return cast("Clip | None", generator.clip), settings
 
     def _build(self, n_a: int, epochs: int) -> None:
         """Import TensorFlow, build the model and the Train and Generate tabs (in a thread)."""
@@ -390,7 +391,7 @@ class Studio(widgets.Tab):
 
     def _show_source_row(self) -> None:
         extra = {BUILTIN: [], MUSIC21: [self.music21_piece], FILES: [self.upload]}
-        self._source_row.children = [*extra[self.source.value], self.load_button]
+        self._source_row.children = [*extra[str(self.source.value)], self.load_button]
 
     def _show_corpus(self, shown: int | None = None) -> None:
         """The summary, the piece picker (keeping the piece shown unless told) and its roll."""

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as widgets
 import traitlets
@@ -55,12 +55,24 @@ def free_path(path: str | Path) -> Path:
     return candidate
 
 
-class _Progress(keras.callbacks.Callback):
-    """Reports epochs to the Trainer and carries out a Stop that came before ``fit`` began."""
+def _chosen_int(dropdown: widgets.Dropdown) -> int:
+    """The chosen option of a Dropdown of whole numbers (ipywidgets types a value Any | None;
+    a Dropdown with options always has one)."""
+    return int(cast("int", dropdown.value))
 
-    def __init__(self, trainer: Trainer, epochs: int, before: int = 0) -> None:
+
+class _Progress(keras.callbacks.Callback):
+    """Reports epochs to the Trainer and carries out a Stop that came before ``fit`` began.
+
+    ``stop`` is the Trainer's Stop event; ``report(logs, done, epochs, seconds_left)`` shows
+    an epoch's figures (``done`` and ``epochs`` over the model's whole history).
+    """
+
+    def __init__(self, stop: threading.Event,
+                 report: Callable[[dict[str, float], int, int, float | None], None],
+                 epochs: int, before: int = 0) -> None:
         super().__init__()
-        self.trainer = trainer
+        self.stop, self.report = stop, report
         self.epochs = epochs
         self.before = before  # epochs the model had trained when this run began
         self.done = 0
@@ -70,7 +82,7 @@ class _Progress(keras.callbacks.Callback):
 
     def _honour_stop(self) -> None:
         # Keras resets stop_training when fit begins; a Stop clicked just before must still count.
-        if self.trainer._stop_requested.is_set():
+        if self.stop.is_set():
             self.model.stop_training = True
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
@@ -84,11 +96,10 @@ class _Progress(keras.callbacks.Callback):
         now = time.monotonic()
         if self._first_epoch_end is None:
             self._first_epoch_end = now
-        self.trainer._last_logs = dict(logs or {})
         if now - self._last_report >= 0.1 or self.done == self.epochs:
             self._last_report = now
-            self.trainer._report(self.before + self.done, self.before + self.epochs,
-                                 self.seconds_left(now))
+            self.report(dict(logs or {}), self.before + self.done, self.before + self.epochs,
+                        self.seconds_left(now))
 
     def seconds_left(self, now: float) -> float | None:
         """Remaining time from the epochs after the first (the first also traces the graph)."""
@@ -255,7 +266,7 @@ class Trainer(widgets.VBox):
         self._set_busy(True)
         self.confirm.clear()
         settings: dict[str, Any] = {
-            "epochs": int(self.epochs.value), "batch_size": int(self.batch_size.value),
+            "epochs": int(self.epochs.value), "batch_size": _chosen_int(self.batch_size),
             "validation": float(self.validation.value),
             "learning_rate": float(self.learning_rate.value),
         }
@@ -274,7 +285,7 @@ class Trainer(widgets.VBox):
         """Ask training to stop after the current batch; the weights so far are kept."""
         self._stop_requested.set()
         if self.running:
-            self.model.keras_model.stop_training = True
+            self.model.stop()
             self.status.value = "stopping…"
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -290,7 +301,7 @@ class Trainer(widgets.VBox):
         if self.running:
             self.stop()
             self.wait()
-        self._rebuild(int(self.n_a.value))
+        self._rebuild(_chosen_int(self.n_a))
 
     def ask_reset(self) -> None:
         """What the Reset button does: reset at once when nothing is trained, else ask in the
@@ -303,7 +314,7 @@ class Trainer(widgets.VBox):
             self.stop()
             self.wait()
         self.corpus = corpus
-        self._rebuild(int(self.n_a.value))
+        self._rebuild(_chosen_int(self.n_a))
 
     def use_corpus(self, corpus: Corpus) -> None:
         """Train the same model on other music that it can read (its values all in the
@@ -356,7 +367,8 @@ class Trainer(widgets.VBox):
 
     # ------------------------------------------------------------------ internals
     def _train(self, **settings: Any) -> None:
-        progress = _Progress(self, settings["epochs"], self.model.epochs_trained)
+        progress = _Progress(self._stop_requested, self._report, settings["epochs"],
+                             self.model.epochs_trained)
         try:
             self.model.fit(self.corpus, callbacks=[self.liveplot, progress], **settings)
         except BaseException as error:  # the thread must always hand the widget back
@@ -369,8 +381,10 @@ class Trainer(widgets.VBox):
             self._show_idle(stopped_at=progress.done, asked=settings["epochs"])
             self.running = False  # last: observers (the Studio) see the final state
 
-    def _report(self, done: int, epochs: int, seconds_left: float | None) -> None:
+    def _report(self, logs: dict[str, float], done: int, epochs: int,
+                seconds_left: float | None) -> None:
         """Status while training: ``done`` and ``epochs`` count the model's whole history."""
+        self._last_logs = logs
         self.progress_bar.max = epochs
         self.progress_bar.value = done
         parts = [f"epoch <b>{done}/{epochs}</b>", *_figures(self._last_logs)]
@@ -414,7 +428,8 @@ class Trainer(widgets.VBox):
         self.stop_button.disabled = not busy
 
     def _rebuild(self, n_a: int) -> None:
-        options = {"dropout": float(self.dropout.value)} if REGULARIZATION else {}
+        options: dict[str, Any] = ({"dropout": float(self.dropout.value)} if REGULARIZATION
+                                   else {})
         self._set_model(JazzModel(self.corpus.vocab, n_a=n_a, encoding=self.corpus.encoding,
                                   learning_rate=float(self.learning_rate.value), **options))
 
