@@ -92,3 +92,40 @@ def test_output_probabilities_are_the_softmax_layer_sharpened_by_temperature(wei
     assert sharp.max() > softmax(logits).max()  # sharper: the likeliest value likelier
     assert np.allclose(output_probabilities(h, biased, temperature=2.0), softmax(logits / 2))
     assert np.allclose(output_probabilities(h, biased, temperature=0), softmax(logits))
+
+
+def test_the_cell_follows_its_equations(weights):
+    from jazzwidget.model.step import sigmoid
+
+    assert sigmoid(np.array([0.0]))[0] == 0.5
+    assert sigmoid(np.array([3.0]))[0] == pytest.approx(1 / (1 + np.exp(-3.0)))
+    rng = np.random.default_rng(4)
+    xw, h, c = rng.normal(0, 1, 4 * N_A), rng.normal(0, 0.5, N_A), rng.normal(0, 0.5, N_A)
+    z = xw + h @ weights.U + weights.b
+    n = N_A
+    i, f, g, o = (1 / (1 + np.exp(-z[:n])), 1 / (1 + np.exp(-z[n:2 * n])),
+                  np.tanh(z[2 * n:3 * n]), 1 / (1 + np.exp(-z[3 * n:])))
+    c_new = f * c + i * g
+    expected = (i, f, g, o, c_new, o * np.tanh(c_new))
+    for mine, theirs in zip(lstm_cell(xw, h, c, weights), expected, strict=True):
+        assert np.allclose(mine, theirs)
+
+
+def test_the_warm_up_reads_the_primer_with_the_ablation(weights):
+    from jazzwidget.model.step import warm_up
+
+    h, c, xw = warm_up(weights, [1, 2, 3], Ablation((0, 2), "zero"))
+    assert h[[0, 2]].tolist() == [0, 0] and c[[0, 2]].tolist() == [0, 0]
+    assert np.array_equal(xw, weights.W[3])
+    plain_h, _, _ = warm_up(weights, [1, 2, 3])
+    assert (plain_h[[0, 2]] != 0).all()
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"units": [1], "mode": "zero"}, r"an ablation is \{'units': \[...\], 'clamp': ...\}"),
+    ({"clamp": "zero"}, r"an ablation is \{'units'"),
+    (3, r"not int$"),
+])
+def test_an_ablation_spec_says_what_it_should_be(spec, message):
+    with pytest.raises(ModelError, match=message):
+        Ablation.coerce(spec)
