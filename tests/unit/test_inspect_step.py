@@ -10,17 +10,15 @@ from jazzwidget.model.step import Ablation, LSTMWeights, output_probabilities
 from jazzwidget.model.trace import run_trace, trace_values
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.progression import Progression
+from tests.data.weights import SMALL_VOCAB, random_weights
 
-VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
+VOCAB = SMALL_VOCAB
 N_A = 8
 
 
 @pytest.fixture
 def weights() -> LSTMWeights:
-    rng = np.random.default_rng(3)
-    v, n = len(VOCAB), N_A
-    return LSTMWeights(rng.normal(0, 1.0, (v, 4 * n)), rng.normal(0, 0.6, (n, 4 * n)),
-                       rng.normal(0, 0.5, 4 * n), rng.normal(0, 1.0, (n, v)), np.zeros(v))
+    return random_weights(len(VOCAB), N_A, seed=3)
 
 
 IDS = [0, 3, 1, 2, 4, 5, 0, 0, 3, 2, 1, 4]

@@ -14,17 +14,15 @@ from jazzwidget.model.step import LSTMWeights
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.progression import Progression
 from jazzwidget.music.realize import realize
+from tests.data.weights import SMALL_VOCAB, random_weights
 
-VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
+VOCAB = SMALL_VOCAB
 N_A = 8
 
 
 @pytest.fixture
 def weights() -> LSTMWeights:
-    rng = np.random.default_rng(11)
-    v, n = len(VOCAB), N_A
-    return LSTMWeights(rng.normal(0, 1.0, (v, 4 * n)), rng.normal(0, 0.6, (n, 4 * n)),
-                       rng.normal(0, 0.5, 4 * n), rng.normal(0, 1.0, (n, v)), np.zeros(v))
+    return random_weights(len(VOCAB), N_A, seed=11)
 
 
 def test_a_clip_lasts_the_seconds_asked_with_chords_over_that_many_beats(weights):

@@ -11,17 +11,15 @@ from jazzwidget.model.sample import generate
 from jazzwidget.model.step import Ablation, LSTMWeights, lstm_cell, lstm_step, one_hot
 from jazzwidget.model.trace import trace_values
 from jazzwidget.music.progression import Progression
+from tests.data.weights import SMALL_VOCAB, random_weights
 
-VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
+VOCAB = SMALL_VOCAB
 N_A = 6
 
 
 @pytest.fixture
 def weights() -> LSTMWeights:
-    rng = np.random.default_rng(7)
-    v, n = len(VOCAB), N_A
-    return LSTMWeights(rng.normal(0, 1.0, (v, 4 * n)), rng.normal(0, 0.6, (n, 4 * n)),
-                       rng.normal(0, 0.5, 4 * n), rng.normal(0, 1.0, (n, v)), np.zeros(v))
+    return random_weights(len(VOCAB), N_A, seed=7)
 
 
 def test_from_keras_takes_the_five_arrays_in_keras_order_as_float64():

@@ -9,17 +9,15 @@ from jazzwidget.errors import CorpusError, ModelError
 from jazzwidget.model.step import Ablation, LSTMWeights
 from jazzwidget.model.trace import run_trace, trace_values
 from jazzwidget.music.clip import Clip, Step
+from tests.data.weights import SMALL_VOCAB, random_weights
 
-VOCAB = ["C,0.250", "C,0.500", "R,0.250", "S,0.250", "S,1.000", "X,0.500"]
+VOCAB = SMALL_VOCAB
 N_A = 5
 
 
 @pytest.fixture
 def weights() -> LSTMWeights:
-    rng = np.random.default_rng(2)
-    v, n = len(VOCAB), N_A
-    return LSTMWeights(rng.normal(0, 1.0, (v, 4 * n)), rng.normal(0, 0.6, (n, 4 * n)),
-                       rng.normal(0, 0.5, 4 * n), rng.normal(0, 1.0, (n, v)), np.zeros(v))
+    return random_weights(len(VOCAB), N_A, seed=2)
 
 
 def test_without_times_a_trace_counts_steps(weights):
