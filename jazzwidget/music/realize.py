@@ -43,9 +43,12 @@ def choose_pitch(kind: str, chord: Chord, previous: int | None,
     else:
         low, high = previous + window[0], previous + window[1]
         center = (low + high) / 2
+    # A window wholly above or below the range (a leap from near its edge) is searched from the
+    # edge inwards, so the nearest pitches of the type inside the range are found.
+    low_edge, high_edge = min(int(low), HIGHEST), max(int(high), LOWEST)
     for kinds in _FALLBACK[kind]:
         for widen in range(0, 13):
-            a, b = max(LOWEST, int(low) - widen), min(HIGHEST, int(high) + widen)
+            a, b = max(LOWEST, low_edge - widen), min(HIGHEST, high_edge + widen)
             candidates = [p for p in range(a, b + 1) if chord.pitch_type(p) in kinds]
             if len(candidates) > 1 and previous is not None:
                 candidates = [p for p in candidates if p != previous] or candidates

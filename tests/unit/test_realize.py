@@ -163,3 +163,15 @@ def test_realize_defaults_to_seed_zero_and_takes_a_generator():
     generator = [e.pitch for e in realize(tokens, progression, np.random.default_rng(0))]
     assert generator == default
     assert START_CENTER - 6 <= default[0] <= START_CENTER + 6
+
+
+def test_a_leap_past_the_top_of_the_range_still_lands_on_a_chord_tone():
+    """Found by the property test above: the widest leap up (21 semitones, window 18-24) from
+    the top of the range lies more than an octave above it, so the search found nothing and
+    fell through to the last resort, the range's top (D6), which is no C7 chord tone."""
+    from jazzwidget.music.realize import HIGHEST, choose_pitch
+
+    chord = parse_chord("C7")
+    for seed in range(20):
+        pitch = choose_pitch("C", chord, HIGHEST, (18, 24), np.random.default_rng(seed))
+        assert pitch <= HIGHEST and pitch % 12 in chord.tones
