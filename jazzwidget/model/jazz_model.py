@@ -24,7 +24,7 @@ from jazzwidget.model.network import (
 from jazzwidget.model.sample import generate
 from jazzwidget.model.step import Ablation, LSTMWeights
 from jazzwidget.model.trace import GateTrace, trace_values
-from jazzwidget.model.training import train
+from jazzwidget.model.training import evaluate, train
 from jazzwidget.music.clip import Clip
 from jazzwidget.music.corpus import TX, Corpus
 from jazzwidget.music.defaults import DEFAULT_SECONDS, DEFAULT_TEMPO
@@ -159,9 +159,6 @@ class JazzModel:
             self._weights = snapshot
 
     # ------------------------------------------------------------------ training
-    def _one_hot(self, ids: np.ndarray) -> np.ndarray:
-        return np.eye(len(self.vocab), dtype=np.float32)[ids]
-
     def fit(self, corpus: Corpus, epochs: int = 100, *, batch_size: int = 64,
             validation: float = 0.1, learning_rate: float | None = None,
             early_stopping: int | None = DEFAULT_PATIENCE, seed: int | None = None,
@@ -236,7 +233,7 @@ class JazzModel:
         self._snapshot()
         self.training = True
         try:
-            result = train(self.keras_model, len(self.vocab), windows.x_train, windows.y_train,
+            result = train(self.keras_model, windows.x_train, windows.y_train,
                            windows.x_val, windows.y_val, epochs=int(epochs),
                            batch_size=int(batch_size), rng=np.random.default_rng(seed),
                            callbacks=list(callbacks or []), verbose=verbose,
@@ -277,12 +274,8 @@ class JazzModel:
             raise ModelError(str(error)) from error
         if not len(windows.x_val):
             raise ModelError("there is no validation part to score on: use validation > 0")
-        p = np.asarray(self.keras_model.predict(self._one_hot(windows.x_val), verbose=0,
-                                                batch_size=256), dtype=np.float64)
-        target = np.take_along_axis(p, windows.y_val[..., None], axis=-1)[..., 0]
-        # Clipped at 1e-7 as Keras clips its cross-entropy, so this equals val_loss.
-        return {"cross_entropy": float(-np.log(np.clip(target, 1e-7, 1.0)).mean()),
-                "accuracy": float((p.argmax(axis=-1) == windows.y_val).mean()),
+        cross_entropy, accuracy = evaluate(self.keras_model, windows.x_val, windows.y_val)
+        return {"cross_entropy": cross_entropy, "accuracy": accuracy,
                 "targets": int(windows.y_val.size)}
 
     # ---------------------------------------------------------------- generation

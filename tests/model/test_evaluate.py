@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from jazzwidget.errors import ModelError
@@ -25,6 +26,12 @@ def test_evaluate_equals_val_loss_and_shares_targets(builtin_corpus):
                                                abs=1e-3)
     windows = builtin_corpus.windows(vocab=model.vocab)
     assert result["targets"] == windows.y_val.size
+    # The same figure from the Keras network's own probabilities, computed here.
+    x = np.eye(len(model.vocab), dtype=np.float32)[windows.x_val]
+    p = np.asarray(model.keras_model.predict(x, verbose=0), np.float64)
+    target = np.take_along_axis(p, windows.y_val[..., None], axis=-1)[..., 0]
+    assert result["cross_entropy"] == pytest.approx(-np.log(target).mean(), rel=1e-4)
+    assert result["accuracy"] == pytest.approx((p.argmax(-1) == windows.y_val).mean())
     scores = baseline_scores(builtin_corpus, model.vocab)
     assert scores["uniform"]["cross_entropy"] == pytest.approx(math.log(len(model.vocab)))
     assert 0 < result["cross_entropy"] < 2 * scores["uniform"]["cross_entropy"]

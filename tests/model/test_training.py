@@ -9,6 +9,7 @@ import jazzwidget
 from jazzwidget.errors import ModelError, TrainingError
 from jazzwidget.model.network import network_features, network_weights
 from jazzwidget.model.step import LSTMWeights, lstm_step, one_hot, output_probabilities
+from jazzwidget.model.training import compiled_steps
 from jazzwidget.music.corpus import Corpus
 
 
@@ -96,6 +97,24 @@ def test_dropout_is_training_only_and_the_numpy_step_still_equals_keras(small_co
     assert model.dropout == 0.1 and same(before, model.keras_model.get_weights())
     with pytest.raises(ModelError, match=r"dropout 1\.5"):
         model.dropout = 1.5
+
+
+@pytest.mark.parametrize("features", [True, False])
+def test_the_training_steps_compute_what_the_keras_network_computes(small_corpus, features):
+    """The lean loop runs its own arithmetic on the network's variables (gathered input rows,
+    an unrolled LSTM, logits): without dropout it must give the Keras network's outputs."""
+    model = jazzwidget.JazzModel(small_corpus.vocab, n_a=16, dropout=0.3, features=features,
+                                 seed=5)
+    model.fit(small_corpus, epochs=1, early_stopping=None)
+    steps = compiled_steps(model.keras_model)
+    ids = small_corpus.windows(vocab=model.vocab).x_val[:8]
+    keras_p = np.asarray(model.keras_model(np.eye(len(model.vocab), dtype=np.float32)[ids]))
+    logits = steps.logits(ids)
+    lean_p = np.exp(logits - logits.max(-1, keepdims=True))
+    lean_p /= lean_p.sum(-1, keepdims=True)
+    np.testing.assert_allclose(lean_p, keras_p, atol=1e-5)
+    noisy = [steps.logits(ids, training=True) for _ in range(2)]  # dropout: training only
+    assert not np.allclose(noisy[0], noisy[1]) and not np.allclose(noisy[0], logits)
 
 
 def _step(w: LSTMWeights, index: int, h: np.ndarray, c: np.ndarray):
