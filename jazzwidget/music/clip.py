@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from jazzwidget.music import synth
 from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.musicxml_chords import music21_chord_symbol
 from jazzwidget.music.piece import ChordSpan, MelodyEvent, Piece
 
 if TYPE_CHECKING:
@@ -25,51 +26,6 @@ MIDI_RESOLUTION = 960  # ticks per beat: half a millisecond at 130 bpm, so times
 MELODY_PROGRAM = 11  # General MIDI vibraphone
 CHORD_PROGRAM = 4  # General MIDI electric piano
 ACCOMPANIMENT_PROGRAM = 0  # General MIDI acoustic grand piano
-
-
-# Our quality spellings that music21 knows by another name.
-_MUSIC21_QUALITY = {"ma7": "maj7", "^7": "maj7", "-": "m", "-7": "m7", "-7b5": "m7b5",
-                    "ø": "m7b5", "ø7": "m7b5", "mMaj7": "mM7", "maj9": "M9"}
-
-
-def _music21_kind(intervals: set[int]) -> str:
-    """The MusicXML chord kind nearest a set of intervals above the root."""
-    for kind, needs in (("half-diminished", {3, 6, 10}), ("diminished-seventh", {3, 6, 9}),
-                        ("dominant", {4, 10}), ("major-seventh", {4, 11}),
-                        ("minor-major-seventh", {3, 11}), ("minor-seventh", {3, 10}),
-                        ("major-sixth", {4, 9}), ("minor-sixth", {3, 9}),
-                        ("augmented", {4, 8}), ("diminished", {3, 6}), ("minor", {3}),
-                        ("suspended-fourth", {5, 7})):
-        if needs <= intervals:
-            return kind
-    return "major"
-
-
-def music21_chord_symbol(symbol: str) -> music21.harmony.ChordSymbol:
-    """A music21 ChordSymbol for one of our symbols, spelled music21's way ("B-7", "Cm7/E-").
-
-    Where music21 reads a quality otherwise or not at all (69, 7alt, ...), the nearest MusicXML
-    chord kind is written with our symbol's text as its label.
-    """
-    from music21 import harmony
-
-    parsed = parse_chord(symbol)
-    root, quality, bass = parsed.spelling
-    root, bass = (name[:1] + name[1:].replace("b", "-") for name in (root, bass))
-    figure = root + _MUSIC21_QUALITY.get(quality, quality) + (f"/{bass}" if bass else "")
-    try:
-        written = harmony.ChordSymbol(figure)
-        if set(parsed.tones) <= {p.pitchClass for p in written.pitches}:
-            return written
-    # Broad on purpose: music21 raises several types (HarmonyException, PitchException,
-    # ValueError, ...) for figures it cannot read; nothing is lost, the symbol is then built
-    # from its chord kind below.
-    except Exception:
-        pass
-    kind = _music21_kind({(pc - parsed.root) % 12 for pc in parsed.tones})
-    written = harmony.ChordSymbol(root=root, bass=bass or None, kind=kind)
-    written.chordKindStr = quality
-    return written
 
 
 @dataclass(frozen=True)

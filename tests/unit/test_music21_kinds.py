@@ -1,25 +1,84 @@
-"""The MusicXML chord kind written for a symbol music21 cannot spell (`clip._music21_kind`):
-the kind whose intervals the chord holds, the richer kind first."""
+"""Chord symbols as MusicXML writes chords (`music.musicxml_chords`): each of our qualities gets
+the chord kind a reader expects and <degree>s for what the kind does not say."""
 
 import pytest
 
-from jazzwidget.music.clip import _music21_kind, music21_chord_symbol
+from jazzwidget.music.harmony import QUALITIES, parse_chord
+from jazzwidget.music.musicxml_chords import chord_degrees, chord_kind, music21_chord_symbol
 
-KINDS = [({3, 6, 10}, "half-diminished"), ({3, 6, 9}, "diminished-seventh"),
-         ({4, 7, 10}, "dominant"), ({4, 7, 11}, "major-seventh"),
-         ({3, 7, 11}, "minor-major-seventh"), ({3, 7, 10}, "minor-seventh"),
-         ({4, 7, 9}, "major-sixth"), ({3, 7, 9}, "minor-sixth"), ({4, 8}, "augmented"),
-         ({3, 6}, "diminished"), ({3, 7}, "minor"), ({5, 7}, "suspended-fourth"),
-         ({4, 7}, "major"), ({7}, "major"), (set(), "major")]
+MAJOR, DOMINANT = "major", "dominant"
+# Every quality of ours: the MusicXML kind and the <degree>s it is written with (type, degree,
+# alteration from the major or perfect interval). A new quality must be added here.
+WRITTEN = {
+    **dict.fromkeys(("", "maj", "M"), (MAJOR, [])),
+    "6": ("major-sixth", []),
+    "69": ("major-sixth", [("add", 9, 0)]),
+    **dict.fromkeys(("maj7", "M7", "ma7", "^7"), ("major-seventh", [])),
+    "maj9": ("major-ninth", []),
+    **dict.fromkeys(("m", "min", "-"), ("minor", [])),
+    "m6": ("minor-sixth", []),
+    **dict.fromkeys(("m7", "min7", "-7"), ("minor-seventh", [])),
+    "m9": ("minor-ninth", []),
+    "m11": ("minor-11th", []),
+    **dict.fromkeys(("mMaj7", "mM7"), ("major-minor", [])),
+    **dict.fromkeys(("m7b5", "-7b5", "ø", "ø7"), ("half-diminished", [])),
+    "7": (DOMINANT, []),
+    "9": ("dominant-ninth", []),
+    "11": ("dominant-11th", []),
+    "13": ("dominant-13th", []),
+    # a major third and a minor seventh: a dominant, whatever the tensions
+    "7b9": (DOMINANT, [("add", 9, -1)]),
+    "7#9": (DOMINANT, [("add", 9, 1)]),
+    "7b13": (DOMINANT, [("add", 13, -1)]),
+    "7#11": (DOMINANT, [("add", 11, 1)]),
+    "7alt": (DOMINANT, [("subtract", 5, 0), ("add", 9, -1), ("add", 9, 1), ("add", 11, 1),
+                        ("add", 13, -1)]),
+    **dict.fromkeys(("7#5", "+7", "aug7"), ("augmented-seventh", [])),
+    **dict.fromkeys(("7sus4", "7sus"), ("suspended-fourth", [("add", 7, -1)])),
+    **dict.fromkeys(("sus4", "sus"), ("suspended-fourth", [])),
+    "sus2": ("suspended-second", []),
+    **dict.fromkeys(("dim", "o"), ("diminished", [])),
+    **dict.fromkeys(("dim7", "o7"), ("diminished-seventh", [])),
+    **dict.fromkeys(("aug", "+"), ("augmented", [])),
+}
 
 
-@pytest.mark.parametrize("intervals, kind", KINDS)
-def test_each_kind_from_its_intervals(intervals, kind):
-    assert _music21_kind(intervals) == kind
-    # a ninth (2) on top changes nothing
-    assert _music21_kind(intervals | {2}) == kind
+def intervals_of(quality):
+    return set(QUALITIES[quality][0])
 
 
-def test_a_labelled_symbol_carries_the_nearest_kind():
-    six_nine = music21_chord_symbol("Eb69")  # 1 3 5 6 9: a major sixth
-    assert six_nine.chordKind == "major-sixth" and six_nine.chordKindStr == "69"
+def test_every_quality_is_thought_through():
+    assert set(WRITTEN) == set(QUALITIES)
+
+
+@pytest.mark.parametrize("quality", sorted(QUALITIES))
+def test_each_quality_gets_the_kind_a_reader_expects_and_its_degrees(quality):
+    kind, degrees = WRITTEN[quality]
+    assert chord_kind(intervals_of(quality)) == kind
+    assert chord_degrees(intervals_of(quality), kind) == degrees
+    written = music21_chord_symbol("Bb" + quality)
+    assert [(m.modType, m.degree, m.interval.chromatic.semitones if m.interval else 0)
+            for m in written.getChordStepModifications()] == degrees
+    # our spelling is the displayed text unless degrees spell the tensions
+    assert written.chordKindStr == ("" if degrees else quality)
+
+
+def test_c7alt_is_a_dominant_not_half_diminished():
+    """Regression: 7alt's #9 and #11 spell the half-diminished intervals 3, 6 and 10 beside its
+    major third; it was written with kind "half-diminished" (C Eb Gb Bb, no E at all)."""
+    written = music21_chord_symbol("C7alt")
+    assert written.chordKind == "dominant-seventh"  # music21's name for MusicXML's "dominant"
+    assert {p.pitchClass for p in written.pitches} == set(parse_chord("C7alt").tones)
+
+
+@pytest.mark.parametrize("intervals, kind, degrees", [
+    ({0, 4, 6, 10}, DOMINANT, [("alter", 5, -1)]),  # 7b5: the fifth altered, not added
+    ({0, 3, 4, 8, 10}, DOMINANT, [("alter", 5, 1), ("add", 9, 1)]),  # 7#5#9
+    ({0, 1, 4, 7, 9, 10}, "dominant-13th", [("add", 9, -1)]),  # 13b9
+    ({0, 4, 7, 10, 6}, DOMINANT, [("add", 11, 1)]),  # the #11 beside a perfect fifth
+    ({0, 4}, MAJOR, [("subtract", 5, 0)]),
+    ({0, 3, 6}, "diminished", []),
+])
+def test_chords_outside_our_table(intervals, kind, degrees):
+    assert chord_kind(intervals) == kind
+    assert chord_degrees(intervals, kind) == degrees
