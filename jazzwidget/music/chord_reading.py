@@ -16,6 +16,7 @@ from typing import Any
 from jazzwidget.errors import ChordError
 from jazzwidget.music.harmony import name_chord, parse_chord
 from jazzwidget.music.melody import TINY_GAP
+from jazzwidget.music.musicxml_chords import music21_degrees, symbol_of_kind
 from jazzwidget.music.piece import ChordSpan, TrackInfo
 from jazzwidget.music.raw import EPS, RawNote, RawScore
 
@@ -42,13 +43,21 @@ def chord_texts(
 
 
 def music21_symbol(symbol: Any) -> str | None:
-    """Our spelling of a music21 ChordSymbol ('B-7' -> 'Bb7'), or a name for its pitches."""
+    """Our spelling of a music21 ChordSymbol: its figure ('B-7' -> 'Bb7'); else its MusicXML
+    kind with its <degree>s ('D7 add b9' -> 'D7b9', 'E-6 add 9' -> 'Eb69'); else a name for its
+    pitches (`name_chord`)."""
     figure = symbol.figure or ""
     figure = _MUSIC21_FLAT.sub(lambda m: m.group(1) + m.group(2) + "b" * len(m.group(3)), figure)
     try:
         return parse_chord(figure).symbol
     except ChordError:
         pass
+    root, bass = symbol.root(), symbol.bass()
+    if root is not None and symbol.chordKind:
+        found = symbol_of_kind(root.name, symbol.chordKind, music21_degrees(symbol),
+                               bass.name if bass is not None else "")
+        if found is not None:
+            return found
     return name_chord([int(p.midi) for p in symbol.pitches])
 
 

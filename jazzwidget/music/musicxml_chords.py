@@ -1,21 +1,25 @@
-"""Our chord symbols as MusicXML writes chords: a root, a chord kind, <degree>s, a bass.
+"""Our chord symbols as MusicXML writes chords, and back: a root, a chord kind, <degree>s, a bass.
 
 MusicXML's <harmony> names a chord by a *kind* (dominant, half-diminished, major-sixth, ...) and
 spells what the kind does not say as <degree>s: a tone added ("add b9"), taken away ("subtract
 5") or altered ("alter b5"). music21's ChordSymbol holds the same (``chordKind`` and its
-ChordStepModifications) and writes and reads them. Each of our qualities is written as the kind
-a reader expects plus the degrees that make its exact tones (``tests/unit/test_music21_kinds.py``).
+ChordStepModifications) and writes and reads them. Writing each of our qualities as the kind a
+reader expects plus the degrees that make its exact tones, and reading a kind with its degrees
+back into our quality, carries every chord of `harmony.QUALITIES` through a MusicXML file
+(``tests/unit/test_music21_kinds.py``).
 
 >>> music21_chord_symbol("D7b9").figure
 'D7 add b9'
+>>> symbol_of_kind("D", "dominant", [("add", 9, -1)], "")
+'D7b9'
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from jazzwidget.music.harmony import parse_chord
+from jazzwidget.music.harmony import QUALITIES, parse_chord
 
 if TYPE_CHECKING:
     import music21
@@ -139,7 +143,7 @@ def music21_chord_symbol(symbol: str) -> music21.harmony.ChordSymbol:
     ChordStepModifications are `chord_degrees`', and our quality is the kind's display text
     (``chordKindStr``, MusicXML's ``<kind text=...>``) when it has no degrees. Its pitches are
     our chord tones and the bass, with the 9th under an 11th and the 9th and 11th under a 13th
-    that those kinds imply.
+    that those kinds imply; `symbol_of_kind` reads it back as the same symbol.
 
     Raises
     ------
@@ -162,3 +166,47 @@ def music21_chord_symbol(symbol: str) -> music21.harmony.ChordSymbol:
         written.addChordStepModification(
             harmony.ChordStepModification(mod_type, degree, alter), updatePitches=True)
     return written
+
+
+def symbol_of_kind(root: str, kind: str, degrees: Iterable[Degree], bass: str) -> str | None:
+    """Our symbol for a MusicXML chord (root and bass spelled "Bb" or "B-"), or None when no
+    quality of ours has exactly its tones (or the kind is not one of `MUSICXML_KINDS`).
+
+    >>> symbol_of_kind("B-", "dominant", [("add", 9, 1)], "D")
+    'Bb7#9/D'
+    """
+    kind = _MUSIC21_KIND_NAMES.get(kind, kind)
+    if kind not in MUSICXML_KINDS:
+        return None
+    tones = list(MUSICXML_KINDS[kind].items())
+    for mod_type, degree, alter in degrees:
+        if degree not in DEGREE_SEMITONES:
+            return None
+        interval = (DEGREE_SEMITONES[degree] + alter) % 12
+        if mod_type == "add":
+            tones.append((degree, interval))
+        elif mod_type == "subtract":
+            tones = [(d, i) for d, i in tones if d != degree]
+        elif mod_type == "alter":
+            tones = [(d, interval if d == degree else i) for d, i in tones]
+        else:
+            return None
+    quality = _QUALITY_OF_INTERVALS.get(frozenset(i for _, i in tones))
+    if quality is None:
+        return None
+    spelled = [name[:1] + name[1:].replace("-", "b") for name in (root, bass)]
+    over = f"/{spelled[1]}" if spelled[1] and spelled[1] != spelled[0] else ""
+    return parse_chord(spelled[0] + quality + over).symbol
+
+
+def music21_degrees(symbol: Any) -> list[Degree]:
+    """The <degree>s of a music21 ChordSymbol, as `symbol_of_kind` takes them."""
+    return [(str(m.modType), int(m.degree),
+             int(m.interval.chromatic.semitones) if m.interval is not None else 0)
+            for m in symbol.getChordStepModifications()]
+
+
+# Each quality's intervals above the root; the first spelling in QUALITIES names a set.
+_QUALITY_OF_INTERVALS: dict[frozenset[int], str] = {}
+for _quality, (_intervals, _) in QUALITIES.items():
+    _QUALITY_OF_INTERVALS.setdefault(frozenset(_intervals), _quality)
