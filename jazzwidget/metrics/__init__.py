@@ -5,12 +5,14 @@
 >>> metrics.compare(clips, metrics.segments(corpus, 32))   # Yang & Lerch OA / KLD per feature
 >>> metrics.copied_runs(clips, corpus)                     # longest verbatim run per clip
 
-Definitions and sources: `jazzwidget.metrics.features` (Yang & Lerch 2018, MusPy 2020, ours),
-`jazzwidget.metrics.compare` (intra-/inter-set KDE comparison) and
-`jazzwidget.metrics.memorization`.
+Modules: `melody_features` (the statistics of one melody and their sources: Yang & Lerch 2018,
+MusPy 2020, ours), `sets` (every feature of a set of melodies, pooled profiles, the comparison
+of two sets), `densities` (intra-/inter-set distance densities: overlapped area and KL
+divergence), `melody` (clips and corpora as melodies in beats), `memorization` (copied runs)
+and `report` (one comparison of clips with their corpus).
 """
 
-from jazzwidget.metrics.compare import (
+from jazzwidget.metrics.densities import (
     compare_feature,
     gaussian_kde,
     inter_set_distances,
@@ -18,7 +20,8 @@ from jazzwidget.metrics.compare import (
     kl_divergence,
     overlapped_area,
 )
-from jazzwidget.metrics.features import (
+from jazzwidget.metrics.melody import Melody, melodies, segments
+from jazzwidget.metrics.melody_features import (
     NOTE_LENGTH_LABELS,
     VALUE_TYPES,
     chord_tone_share,
@@ -35,7 +38,6 @@ from jazzwidget.metrics.features import (
     scale_consistency,
     value_types,
 )
-from jazzwidget.metrics.melody import Melody, melodies, segments
 from jazzwidget.metrics.memorization import longest_copied_run
 from jazzwidget.metrics.report import clip_report, format_report
 from jazzwidget.metrics.sets import FEATURES, compare, copied_runs, features, pooled, profile

@@ -8,22 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jazzwidget.metrics.compare import compare_feature
-from jazzwidget.metrics.features import (
-    VALUE_TYPES,
-    chord_tone_share,
-    empty_beat_rate,
-    groove_consistency,
-    mean_absolute_interval,
-    mean_inter_onset_interval,
-    note_length_histogram,
-    pitch_class_entropy,
-    pitch_class_histogram,
-    pitch_class_transition_matrix,
-    pitch_range,
-    scale_consistency,
-    value_types,
-)
+from jazzwidget.metrics import melody_features as per_melody
+from jazzwidget.metrics.densities import compare_feature
 from jazzwidget.metrics.melody import Melody, Source, melodies
 from jazzwidget.metrics.memorization import longest_copied_run
 
@@ -31,23 +17,21 @@ if TYPE_CHECKING:
     from jazzwidget.music.corpus import Corpus
 
 # Every per-melody feature by name; vectors and matrices are compared by Euclidean distance.
-# (The functions are imported by name: the package's `features` is `sets.features`, which
-# hides the module of that name.)
 FEATURES: dict[str, Callable[[Melody], Any]] = {
-    "pitch_class_histogram": pitch_class_histogram,
+    "pitch_class_histogram": per_melody.pitch_class_histogram,
     "pitch_class_transition_matrix":
-        lambda m: pitch_class_transition_matrix(m, normalize=2),
-    "pitch_range": pitch_range,
-    "mean_absolute_interval": mean_absolute_interval,
-    "mean_inter_onset_interval": mean_inter_onset_interval,
-    "note_length_histogram": note_length_histogram,
-    "scale_consistency": scale_consistency,
-    "pitch_class_entropy": pitch_class_entropy,
-    "empty_beat_rate": empty_beat_rate,
-    "groove_consistency": groove_consistency,
-    "chord_tone_share": chord_tone_share,
-    "value_types": lambda m: np.array([value_types(m).get(kind, 0.0)
-                                       for kind in (*VALUE_TYPES, "P")]),
+        lambda m: per_melody.pitch_class_transition_matrix(m, normalize=2),
+    "pitch_range": per_melody.pitch_range,
+    "mean_absolute_interval": per_melody.mean_absolute_interval,
+    "mean_inter_onset_interval": per_melody.mean_inter_onset_interval,
+    "note_length_histogram": per_melody.note_length_histogram,
+    "scale_consistency": per_melody.scale_consistency,
+    "pitch_class_entropy": per_melody.pitch_class_entropy,
+    "empty_beat_rate": per_melody.empty_beat_rate,
+    "groove_consistency": per_melody.groove_consistency,
+    "chord_tone_share": per_melody.chord_tone_share,
+    "value_types": lambda m: np.array([per_melody.value_types(m).get(kind, 0.0)
+                                       for kind in (*per_melody.VALUE_TYPES, "P")]),
 }
 
 
@@ -94,10 +78,10 @@ def profile(source: Source) -> dict[str, Any]:
     note-length histogram and value-type shares, the chord-tone share and the note count."""
     m = pooled(source)
     return {
-        "pitch_class_histogram": pitch_class_histogram(m),
-        "note_length_histogram": note_length_histogram(m),
-        "value_types": value_types(m),
-        "chord_tone_share": chord_tone_share(m),
+        "pitch_class_histogram": per_melody.pitch_class_histogram(m),
+        "note_length_histogram": per_melody.note_length_histogram(m),
+        "value_types": per_melody.value_types(m),
+        "chord_tone_share": per_melody.chord_tone_share(m),
         "notes": len(m.pitches),
     }
 

@@ -1,4 +1,4 @@
-"""Comparing two sets of melodies feature by feature (Yang & Lerch 2018, section 3.2).
+"""Distance densities: two sets of melodies compared per feature (Yang & Lerch 2018, sec. 3.2).
 
 For each feature, the distances within the reference set (every ordered pair of two different
 members: leave-one-out, "intra-set") and between the sets (every reference member against every
