@@ -145,3 +145,37 @@ def test_d7b9_and_altered_dominants_keep_their_alterations(tmp_path):
     reader did not parse; chords were then named from the pitches, and D7b9 is no name there)."""
     symbols = ["D7b9", "G7#9", "C7#11", "F7b13", "Bb7alt", "Eb69", "Ab7#9/C", "Db7sus4"]
     assert [span.symbol for span in round_trip(tmp_path, symbols)] == symbols
+
+
+def _harmony(step, kind, degrees=(), text=None, alter=0):
+    shown = f' text="{text}"' if text is not None else ""
+    parts = "".join(f"<degree><degree-value>{d}</degree-value><degree-alter>{a}</degree-alter>"
+                    f"<degree-type>{t}</degree-type></degree>" for t, d, a in degrees)
+    return (f"<harmony><root><root-step>{step}</root-step><root-alter>{alter}</root-alter>"
+            f"</root><kind{shown}>{kind}</kind>{parts}</harmony>")
+
+
+def test_a_file_from_another_editor_reads_its_degrees(tmp_path):
+    """A MusicXML file as score editors write chords (the kind's text is theirs, the tensions
+    are <degree>s), read as `load_corpus` reads it."""
+    chords = [_harmony("D", "dominant", [("add", 9, -1)], text="7"),
+              _harmony("E", "major-sixth", [("add", 9, 0)], text="6", alter=-1),
+              _harmony("G", "suspended-fourth", [("add", 7, -1)], text="sus"),
+              _harmony("F", "minor-seventh", [("alter", 5, -1)], text="m7", alter=1),
+              _harmony("C", "dominant", [("alter", 5, -1)], text="7")]
+    measures = "".join(
+        f'<measure number="{i + 1}">'
+        + ("<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type>"
+           "</time></attributes>" if i == 0 else "")
+        + f"{chord}<note><pitch><step>C</step><octave>5</octave></pitch>"
+          "<duration>4</duration><type>whole</type></note></measure>"
+        for i, chord in enumerate(chords))
+    path = tmp_path / "editor.musicxml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><score-partwise version="4.0"><part-list>'
+        '<score-part id="P1"><part-name>Lead</part-name></score-part></part-list>'
+        f'<part id="P1">{measures}</part></score-partwise>')
+    symbols = [span.symbol for span in read_piece(path).chords]
+    # C7b5 is no quality of ours: it is named from its pitches (`harmony.name_chord`), whose
+    # nearest template is C7 (3 of its 4 tones)
+    assert symbols == ["D7b9", "Eb69", "G7sus4", "F#m7b5", "C7"]
