@@ -15,7 +15,7 @@ from jazzwidget.music.synth import midi_to_hz, render, write_wav
 RATE = 22050
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # not module-scoped: mutmut runs a test against what it reaches itself
 def pad() -> np.ndarray:
     """Bb7 (no pitch of its voicing an octave of another) for 1 s, rendered 3 s long."""
     return render([], [ChordSpan("Bb7", 0.0, 1.0)], 3.0, RATE)

@@ -36,7 +36,7 @@ def test_the_envelope_ramps_decays_to_sustain_and_releases():
     assert whole[-1] == pytest.approx(0.5 + 0.5 * np.exp(-1.4 / 2.0))  # 1.9 s
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # not module-scoped: mutmut runs a test against what it reaches itself
 def a440() -> np.ndarray:
     """One A4, velocity 127, held 1 s, rendered 2 s long."""
     return render([(69, 0.0, 1.0, 127)], [], 2.0, RATE)

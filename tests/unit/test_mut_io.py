@@ -1,0 +1,192 @@
+"""Reading MusicXML and ABC through music21: the guard against mistyped note lengths (its limit,
+its suffixes, the units it counts in, its message), the messages of unreadable files, and how
+parts become tracks (names, drums, meter, what a part holds) (found by mutation testing,
+docs/mutation.md)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from jazzwidget.errors import MusicFileError, NoMelodyError
+from jazzwidget.music.io import MAX_NOTE_BEATS, _from_music21, _longest_note, read_piece
+
+ABC = "X:1\nT:Long\nM:4/4\nL:1/4\nK:C\n{}|]\n"
+
+
+def musicxml(divisions: str, durations: list[int]) -> bytes:
+    """A one-part MusicXML skeleton with the given <divisions> element and note durations."""
+    notes = "".join(f"<note><pitch><step>C</step><octave>4</octave></pitch>"
+                    f"<duration>{d}</duration></note>" for d in durations)
+    return (f'<?xml version="1.0"?>\n<score-partwise><part-list><score-part id="P1">'
+            f"<part-name>Lead</part-name></score-part></part-list><part id=\"P1\"><measure "
+            f'number="1"><attributes>{divisions}</attributes>{notes}</measure></part>'
+            f"</score-partwise>\n").encode()
+
+
+def test_the_longest_abc_length_leaves_out_headers_and_chord_symbols(tmp_path):
+    path = tmp_path / "tune.abc"
+    path.write_text('X:1\nT:Tune 99\nM:4/4\nL:1/4\nK:C\n"G7"C2 D E|"Cmaj7"F6|]\n')
+    assert _longest_note(path) == 6.0
+    path.write_text("X:1\nT:Only headers 99\nM:4/4\nL:1/4\nK:C\n")
+    assert _longest_note(path) == 0.0
+
+
+@pytest.mark.parametrize("suffix", [".xml", ".musicxml", ".XML", ".MusicXML"])
+def test_the_longest_musicxml_duration_is_in_beats_of_its_divisions(tmp_path, suffix):
+    path = tmp_path / f"score{suffix}"
+    path.write_bytes(musicxml("<divisions>4</divisions>", [2, 6000, 4]))
+    assert _longest_note(path) == 1500.0
+    path.write_bytes(musicxml("<divisions>1</divisions>", [1500, 3]))
+    assert _longest_note(path) == 1500.0
+    path.write_bytes(musicxml("", [1500]))  # no divisions: one a beat
+    assert _longest_note(path) == 1500.0
+    path.write_bytes(musicxml("<divisions>4</divisions>", []))
+    assert _longest_note(path) == 0.0
+
+
+def test_other_files_have_no_longest_note(tmp_path):
+    path = tmp_path / "tune.mid"
+    path.write_bytes(b"C99999")
+    assert _longest_note(path) == 0.0
+
+
+def test_a_note_as_long_as_the_limit_is_read_and_a_longer_one_refused(tmp_path):
+    path = tmp_path / "long.abc"
+    path.write_text(ABC.format(f"C{MAX_NOTE_BEATS}"))
+    assert read_piece(path).melody[0].duration == MAX_NOTE_BEATS
+    path.write_text(ABC.format(f"C{MAX_NOTE_BEATS + 1}"))
+    with pytest.raises(MusicFileError) as error:
+        read_piece(path)
+    assert str(error.value) == (
+        "cannot read 'long.abc': it has a note or rest 1,025 beats long, so it is damaged or "
+        "mistyped (a length like 'C99997'); fix that note in a text or score editor")
+
+
+def test_a_too_long_note_in_an_xml_file_is_refused(tmp_path):
+    path = tmp_path / "score.xml"
+    path.write_bytes(musicxml("<divisions>1</divisions>", [1, 99999]))
+    with pytest.raises(MusicFileError, match="it has a note or rest 99,999 beats long"):
+        read_piece(path)
+
+
+def test_an_unreadable_score_names_the_error_and_the_file_type(tmp_path, monkeypatch):
+    from music21 import converter
+
+    def broken(_path: str) -> None:
+        raise ValueError("bad measure")
+
+    monkeypatch.setattr(converter, "parse", broken)
+    path = tmp_path / "Broken.XML"
+    path.write_bytes(musicxml("<divisions>1</divisions>", [1]))
+    with pytest.raises(MusicFileError) as error:
+        read_piece(path)
+    assert str(error.value) == (
+        "cannot read 'Broken.XML' (ValueError: bad measure); check that it is a valid .xml file, "
+        "e.g. by opening it in MuseScore")
+    assert isinstance(error.value.__cause__, ValueError)
+
+
+def test_messages_name_the_file(tmp_path):
+    from music21 import note, stream
+
+    part = stream.Part([note.Rest(quarterLength=4)])
+    path = tmp_path / "rests.musicxml"
+    stream.Score([part]).write("musicxml", fp=str(path))
+    with pytest.raises(NoMelodyError, match=re.escape("'rests.musicxml' has no pitched notes")):
+        read_piece(path)
+
+
+def test_an_abc_book_without_tunes_says_so():
+    from music21 import stream
+
+    with pytest.raises(NoMelodyError) as error:
+        _from_music21(stream.Opus(), "book.abc")
+    assert str(error.value) == "'book.abc' holds no tunes: check the file in a score editor"
+
+
+def part_of(*elements, name=None, id_=None, inst=None):
+    from music21 import stream
+
+    part = stream.Part(id=id_) if id_ is not None else stream.Part()
+    if name is not None:
+        part.partName = name
+    if inst is not None:
+        part.insert(0, inst)
+    for element in elements:
+        part.append(element)
+    return part
+
+
+def notes(*pitches):
+    from music21 import note
+
+    return [note.Note(p, quarterLength=1) for p in pitches]
+
+
+def test_a_stream_without_parts_is_one_track():
+    raw = _from_music21(part_of(*notes(60, 62), name="Solo"), "solo")
+    assert [(t.name, t.notes) for t in raw.tracks] == [("Solo", [(0.0, 1.0, 60), (1.0, 2.0, 62)])]
+
+
+def test_track_names_come_from_the_part_its_instrument_or_its_id():
+    from music21 import instrument, stream
+
+    parts = [part_of(*notes(60), name="Lead", inst=instrument.Flute()),
+             part_of(*notes(60), inst=instrument.Flute()),
+             part_of(*notes(60), id_="horns"),
+             part_of(*notes(60))]
+    raw = _from_music21(stream.Score(parts), "parts")
+    assert [t.name for t in raw.tracks] == ["Lead", "Flute", "horns", ""]
+    assert [t.program for t in raw.tracks] == [73, 73, None, None]
+    assert [t.is_drum for t in raw.tracks] == [False] * 4
+
+
+def test_percussion_or_the_drum_channel_is_drums():
+    from music21 import instrument, stream
+
+    block = instrument.Woodblock()
+    block.midiChannel = None  # percussion by its class alone
+    piano = instrument.Piano()
+    piano.midiChannel = 9  # General MIDI's drum channel (10, counted from 1)
+    organ = instrument.Organ()
+    organ.midiChannel = 10  # channel 11: not drums
+    raw = _from_music21(stream.Score([part_of(*notes(60), inst=block),
+                                      part_of(*notes(60), inst=piano),
+                                      part_of(*notes(60), inst=organ)]), "kit")
+    assert [t.is_drum for t in raw.tracks] == [True, True, False]
+
+
+def test_no_chord_marks_and_grace_notes_are_skipped_and_the_rest_read():
+    from music21 import harmony, note, stream
+
+    part = stream.Part()
+    part.insert(0, harmony.NoChord())
+    part.insert(0, note.Note(60, quarterLength=1))
+    part.insert(1, note.Note(59).getGrace())
+    part.insert(1, note.Note(62, quarterLength=1))
+    part.insert(2, harmony.ChordSymbol("F7"))
+    part.insert(2, note.Note(65, quarterLength=2))
+    raw = _from_music21(stream.Score([part]), "nc")
+    assert raw.tracks[0].notes == [(0.0, 1.0, 60), (1.0, 2.0, 62), (2.0, 4.0, 65)]
+    assert raw.melody_symbols == {0: [(2.0, "F7")]}
+    assert (raw.symbols, raw.symbols_from) == ([], "")  # chord symbols belong to their parts
+
+
+@pytest.mark.parametrize(("signature", "beats"), [(None, 4), ("1/4", 1), ("3/4", 3), ("6/8", 3)])
+def test_the_bar_is_the_first_time_signatures_in_beats_or_four(signature, beats):
+    from music21 import meter, stream
+
+    elements = ([meter.TimeSignature(signature)] if signature else []) + notes(60, 62, 64, 65)
+    raw = _from_music21(stream.Score([part_of(*elements)]), "meter")
+    assert raw.beats_per_bar == beats
+    assert raw.tempo == 120.0
+
+
+def test_musicxml_skeleton_reads(tmp_path):
+    path = Path(tmp_path) / "lead.musicxml"
+    path.write_bytes(musicxml("<divisions>2</divisions>", [2, 4]))
+    piece = read_piece(path)
+    assert [(e.start, e.duration, e.pitch) for e in piece.melody] == [(0.0, 1.0, 60),
+                                                                      (1.0, 2.0, 60)]
+    assert piece.tracks[0].name == "Lead"

@@ -1,0 +1,18 @@
+"""`quantized_events` keeps the melody's own start: a melody (a window of a piece) that begins
+at beat 2.5 is played from beat 2.5, its events one after the other on the grid (found by
+mutation testing, docs/mutation.md)."""
+
+from jazzwidget.music.piece import MelodyEvent
+from jazzwidget.music.values import quantized_events
+
+
+def test_events_start_where_the_melody_starts_and_follow_each_other():
+    melody = [MelodyEvent(2.5, 1.0, 60), MelodyEvent(3.5, 0.5, None), MelodyEvent(4.0, 6.0, 64)]
+    events = quantized_events(melody)
+    # the six-beat note is cut at four beats and goes on as a two-beat rest
+    assert [(e.start, e.duration, e.pitch) for e in events] == [
+        (2.5, 1.0, 60), (3.5, 0.5, None), (4.0, 4.0, 64), (8.0, 2.0, None)]
+
+
+def test_no_melody_no_events():
+    assert quantized_events([]) == []
