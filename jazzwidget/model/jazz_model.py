@@ -19,6 +19,7 @@ from jazzwidget.model.network import (
     network_dropout,
     network_features,
     network_weights,
+    read_weights,
     save_network,
 )
 from jazzwidget.model.sample import generate
@@ -100,6 +101,7 @@ class JazzModel:
         self.training = False
         self._lock = threading.Lock()  # guards _weights, the copy that other threads read
         self._weights: LSTMWeights | None = None
+        self._snapshot_values: list[Any] | None = None  # `read_weights` at the last snapshot
         if network is None:
             self._dropout = _checked_dropout(DEFAULT_DROPOUT if dropout is None else dropout)
             network = build_network(
@@ -148,15 +150,16 @@ class JazzModel:
         epoch, never a half-updated set; after it, the weights `fit` kept.
         """
         with self._lock:
-            if self._weights is None:
-                self._weights = LSTMWeights.from_keras(network_weights(self.keras_model))
+            if self._weights is None:  # folded on first read, not at every epoch's end
+                self._weights = LSTMWeights.from_keras(
+                    network_weights(self.keras_model, self._snapshot_values))
             return self._weights
 
     def _snapshot(self) -> None:
-        """Copy the network's weights for `weights` (called from the training thread)."""
-        snapshot = LSTMWeights.from_keras(network_weights(self.keras_model))
+        """Keep the network's weights of now for `weights` (called from the training thread)."""
+        values = read_weights(self.keras_model)
         with self._lock:
-            self._weights = snapshot
+            self._snapshot_values, self._weights = values, None
 
     # ------------------------------------------------------------------ training
     def fit(self, corpus: Corpus, epochs: int = 100, *, batch_size: int = 64,

@@ -99,15 +99,29 @@ def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
     return keras.Model(inputs, outputs, name="jazz_lstm")
 
 
-def network_weights(network: Any) -> list[np.ndarray]:
+def read_weights(network: Any) -> list[Any]:
+    """The LSTM's and the softmax's weights (W_lstm, U, b, Wy, by) as tensors read now.
+
+    A snapshot that costs no copy: TensorFlow copies a variable's buffer when it updates one
+    that is still read, so later training steps leave these values alone.
+    """
+    import tensorflow as tf
+
+    return [tf.identity(variable.value) for name in ("lstm", "next_value")
+            for variable in network.get_layer(name).weights]
+
+
+def network_weights(network: Any, values: list[Any] | None = None) -> list[np.ndarray]:
     """The seed's five arrays (W, U, b, Wy, by) of a network from `build_network`, with the
     value features folded into the input weights: one row per value, ``W = features @ W_lstm``
-    (float64, so the fold adds no rounding)."""
-    kernel, recurrent, bias = network.get_layer("lstm").get_weights()
+    (float64, so the fold adds no rounding). ``values``: weights from `read_weights` earlier;
+    by default those of now."""
+    kernel, recurrent, bias, wy, by = (
+        np.asarray(v) for v in (read_weights(network) if values is None else values))
     table = network_features(network)
     if table is not None:
         kernel = np.asarray(table, np.float64) @ np.asarray(kernel, np.float64)
-    return [kernel, recurrent, bias, *network.get_layer("next_value").get_weights()]
+    return [kernel, recurrent, bias, wy, by]
 
 
 def network_features(network: Any) -> np.ndarray | None:

@@ -133,7 +133,8 @@ class _Steps:
         if (name, steps) not in self._compiled:
             spec = (tf.TensorSpec([None, steps], tf.int32),) * 2
             function = self._train_step if name == "train" else self._evaluate
-            self._compiled[name, steps] = tf.function(function, input_signature=spec)
+            self._compiled[name, steps] = tf.function(function, input_signature=spec,
+                                                      autograph=False)
         return self._compiled[name, steps]
 
     def train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
@@ -178,16 +179,29 @@ def _words(x: float | None) -> str:
     return "NaN (not a number)" if x is not None and math.isnan(x) else f"{x}"
 
 
-def _state(network: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The weights and the optimizer's variables (Adam's moments, its step count)."""
-    return network.get_weights(), [np.array(v.numpy()) for v in network.optimizer.variables]
+State = tuple[list[Any], list[Any]]  # (weights, optimizer variables), as tensors
 
 
-def _restore(network: Any, state: tuple[list[np.ndarray], list[np.ndarray]]) -> None:
-    weights, optimizer_values = state
-    network.set_weights(weights)
-    for variable, value in zip(network.optimizer.variables, optimizer_values, strict=True):
+def _state(network: Any) -> State:
+    """The weights and the optimizer's variables (Adam's moments, its step count), as tensors.
+
+    Reading a TensorFlow variable gives its value at that moment (an update later copies rather
+    than changes a buffer that is still read), so this is a snapshot without a numpy copy.
+    """
+    import tensorflow as tf
+
+    return ([tf.identity(variable.value) for variable in network.weights],
+            [tf.identity(variable.value) for variable in network.optimizer.variables])
+
+
+def _assign(variables: Sequence[Any], values: list[Any]) -> None:
+    for variable, value in zip(variables, values, strict=True):
         variable.assign(value)
+
+
+def _restore(network: Any, state: State) -> None:
+    _assign(network.weights, state[0])
+    _assign(network.optimizer.variables, state[1])
 
 
 def train(network: Any, x_train: np.ndarray, y_train: np.ndarray,
@@ -305,5 +319,5 @@ def train(network: Any, x_train: np.ndarray, y_train: np.ndarray,
         result.history.history = {key: [logs[key] for logs in result.logs]
                                   for key in (result.logs[0] if result.logs else {})}
     if keep_best and best_weights is not None:
-        network.set_weights(best_weights)
+        _assign(network.weights, best_weights)
     return result
