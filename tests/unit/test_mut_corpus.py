@@ -59,3 +59,10 @@ def test_six_missing_values_show_five_and_an_ellipsis():
     shown = ", ".join(sorted(vocab[:6])[:5])
     assert str(caught.value) == (f"6 value(s) of this corpus are not in the model's vocabulary "
                                  f"({shown} ...): build a new model with JazzModel(corpus.vocab)")
+
+
+def test_an_unknown_encoding_names_the_encodings():
+    piece = long_corpus(8).pieces[0]
+    with pytest.raises(CorpusError) as caught:
+        Corpus([piece], encoding="midi")
+    assert str(caught.value) == "unknown encoding 'midi': use one of grammar, pitch"

@@ -190,3 +190,32 @@ def test_musicxml_skeleton_reads(tmp_path):
     assert [(e.start, e.duration, e.pitch) for e in piece.melody] == [(0.0, 1.0, 60),
                                                                       (1.0, 2.0, 60)]
     assert piece.tracks[0].name == "Lead"
+
+
+def test_cue_points_hold_chord_symbols_as_markers_do(tmp_path):
+    import mido
+
+    midi = mido.MidiFile(ticks_per_beat=96)
+    track = mido.MidiTrack()
+    for symbol, pitches in (("Dm7", [62, 65]), ("G7", [67, 71])):
+        track.append(mido.MetaMessage("cue_marker", text=symbol, time=0))
+        for pitch in pitches:
+            track.append(mido.Message("note_on", note=pitch, velocity=80, time=0))
+            track.append(mido.Message("note_off", note=pitch, velocity=0, time=96))
+    midi.tracks.append(track)
+    midi.save(tmp_path / "cues.mid")
+    piece = read_piece(tmp_path / "cues.mid")
+    assert [(s.symbol, s.start, s.end) for s in piece.chords] == [("Dm7", 0.0, 2.0),
+                                                                  ("G7", 2.0, 4.0)]
+
+
+def test_a_midi_file_cut_short_says_so(tmp_path):
+    from data import badfiles
+
+    path = tmp_path / "cut.mid"
+    path.write_bytes(badfiles.truncated_midi())
+    with pytest.raises(MusicFileError) as error:
+        read_piece(path)
+    assert str(error.value) == (
+        "cannot read the MIDI file 'cut.mid': it ends too early, cut short (an unfinished "
+        "upload or download?); get the file again or export it again")
