@@ -219,3 +219,19 @@ def test_a_midi_file_cut_short_says_so(tmp_path):
     assert str(error.value) == (
         "cannot read the MIDI file 'cut.mid': it ends too early, cut short (an unfinished "
         "upload or download?); get the file again or export it again")
+
+
+def test_an_unreadable_midi_file_names_the_error(tmp_path, monkeypatch):
+    import mido
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError(7)
+
+    monkeypatch.setattr(mido, "MidiFile", broken)
+    path = tmp_path / "odd.mid"
+    path.write_bytes(b"MThd")
+    with pytest.raises(MusicFileError) as error:
+        read_piece(path)
+    assert str(error.value) == (
+        "cannot read the MIDI file 'odd.mid' (KeyError: 7); check that it is a valid .mid file, "
+        "e.g. by opening it in a MIDI player")
