@@ -235,3 +235,22 @@ def test_an_unreadable_midi_file_names_the_error(tmp_path, monkeypatch):
     assert str(error.value) == (
         "cannot read the MIDI file 'odd.mid' (KeyError: 7); check that it is a valid .mid file, "
         "e.g. by opening it in a MIDI player")
+
+
+def test_one_tick_a_beat_is_a_resolution_and_none_is_damage():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(resolution=1, initial_tempo=60)
+    lead = pretty_midi.Instrument(0, name="Lead")
+    lead.notes = [pretty_midi.Note(90, p, k, k + 1) for k, p in enumerate([60, 62, 64])]
+    midi.instruments.append(lead)
+    piece = read_pretty_midi(midi)
+    assert [(e.start, e.duration, e.pitch) for e in piece.melody] == [
+        (0.0, 1.0, 60), (1.0, 1.0, 62), (2.0, 1.0, 64)]
+    midi.resolution = 0
+    with pytest.raises(MusicFileError) as error:
+        read_pretty_midi(midi, name="take 3")
+    assert str(error.value) == ("'take 3' says it has 0 ticks per beat: it is damaged; export "
+                                "it again from your music program")
