@@ -254,3 +254,23 @@ def test_one_tick_a_beat_is_a_resolution_and_none_is_damage():
         read_pretty_midi(midi, name="take 3")
     assert str(error.value) == ("'take 3' says it has 0 ticks per beat: it is damaged; export "
                                 "it again from your music program")
+
+
+def test_as_many_notes_as_the_limit_are_read_and_one_more_refused(monkeypatch):
+    import pretty_midi
+
+    from jazzwidget.music import io
+    from jazzwidget.music.io import read_pretty_midi
+
+    monkeypatch.setattr(io, "MAX_NOTES", 3)
+    midi = pretty_midi.PrettyMIDI(initial_tempo=60)
+    lead = pretty_midi.Instrument(0, name="Lead")
+    lead.notes = [pretty_midi.Note(90, p, k, k + 1) for k, p in enumerate([60, 62, 64])]
+    midi.instruments.append(lead)
+    assert [e.pitch for e in read_pretty_midi(midi).melody] == [60, 62, 64]
+    lead.notes.append(pretty_midi.Note(90, 65, 3, 4))
+    with pytest.raises(MusicFileError) as error:
+        read_pretty_midi(midi, name="long take")
+    assert str(error.value) == (
+        "'long take' holds 4 notes; more than 3 are refused (hours of music, minutes to read): "
+        "use a shorter piece, or cut it in a MIDI editor")
