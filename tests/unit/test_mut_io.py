@@ -274,3 +274,36 @@ def test_as_many_notes_as_the_limit_are_read_and_one_more_refused(monkeypatch):
     assert str(error.value) == (
         "'long take' holds 4 notes; more than 3 are refused (hours of music, minutes to read): "
         "use a shorter piece, or cut it in a MIDI editor")
+
+
+def pretty(pitches_and_times, **kwargs):
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=60, **kwargs)
+    lead = pretty_midi.Instrument(0, name="Lead")
+    lead.notes = [pretty_midi.Note(90, p, a, b) for p, a, b in pitches_and_times]
+    midi.instruments.append(lead)
+    return midi
+
+
+def test_notes_of_no_length_or_outside_midi_pitches_are_dropped():
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(60, 0, 1), (61, 1, 1), (62, 1, 2), (200, 2, 3), (64, 3, 4)])
+    piece = read_pretty_midi(midi)
+    assert [(e.start, e.duration, e.pitch) for e in piece.melody] == [
+        (0.0, 1.0, 60), (1.0, 1.0, 62), (2.0, 1.0, None), (3.0, 1.0, 64)]
+
+
+def test_the_first_time_signature_sets_the_bar():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    notes = [(60 + k, k, k + 1) for k in range(8)]
+    for signatures, beats in (([(6, 8, 0.0)], 3), ([(3, 4, 2.0), (5, 4, 0.0)], 5),
+                              ([(1, 4, 0.0)], 1), ([], 4)):
+        midi = pretty(notes)
+        midi.time_signature_changes = [pretty_midi.TimeSignature(n, d, t)
+                                       for n, d, t in signatures]
+        assert read_pretty_midi(midi).beats_per_bar == beats, signatures
