@@ -307,3 +307,18 @@ def test_the_first_time_signature_sets_the_bar():
         midi.time_signature_changes = [pretty_midi.TimeSignature(n, d, t)
                                        for n, d, t in signatures]
         assert read_pretty_midi(midi).beats_per_bar == beats, signatures
+
+
+def test_an_accompaniment_note_of_no_length_is_dropped():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(72, k, k + 1) for k in range(4)])
+    bass = pretty_midi.Instrument(33, name="Bass")
+    bass.notes = [pretty_midi.Note(90, 36, 0, 2), pretty_midi.Note(90, 38, 2, 2),
+                  pretty_midi.Note(90, 40, 2, 4)]
+    midi.instruments.append(bass)
+    piece = read_pretty_midi(midi, melody="Lead")
+    assert piece.accompaniment == [(0.0, 2.0, 36), (2.0, 4.0, 40)]
+    assert [t.notes for t in piece.tracks] == [4, 2]
