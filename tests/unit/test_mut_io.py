@@ -309,7 +309,7 @@ def test_the_first_time_signature_sets_the_bar():
         assert read_pretty_midi(midi).beats_per_bar == beats, signatures
 
 
-def test_an_accompaniment_note_of_no_length_is_dropped():
+def test_accompaniment_notes_of_no_length_or_outside_midi_pitches_are_dropped():
     import pretty_midi
 
     from jazzwidget.music.io import read_pretty_midi
@@ -317,8 +317,11 @@ def test_an_accompaniment_note_of_no_length_is_dropped():
     midi = pretty([(72, k, k + 1) for k in range(4)])
     bass = pretty_midi.Instrument(33, name="Bass")
     bass.notes = [pretty_midi.Note(90, 36, 0, 2), pretty_midi.Note(90, 38, 2, 2),
-                  pretty_midi.Note(90, 40, 2, 4)]
+                  pretty_midi.Note(90, 40, 2, 4), pretty_midi.Note(90, 0, 1, 2),
+                  pretty_midi.Note(90, 127, 1, 2), pretty_midi.Note(90, 128, 1, 2)]
     midi.instruments.append(bass)
     piece = read_pretty_midi(midi, melody="Lead")
-    assert piece.accompaniment == [(0.0, 2.0, 36), (2.0, 4.0, 40)]
-    assert [t.notes for t in piece.tracks] == [4, 2]
+    # MIDI pitches 0 and 127 are notes; 128 (a hand-made PrettyMIDI can hold it) is not
+    assert piece.accompaniment == [(0.0, 2.0, 36), (1.0, 2.0, 0), (1.0, 2.0, 127),
+                                   (2.0, 4.0, 40)]
+    assert [t.notes for t in piece.tracks] == [4, 4]
