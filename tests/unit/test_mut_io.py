@@ -325,3 +325,16 @@ def test_accompaniment_notes_of_no_length_or_outside_midi_pitches_are_dropped():
     assert piece.accompaniment == [(0.0, 2.0, 36), (1.0, 2.0, 0), (1.0, 2.0, 127),
                                    (2.0, 4.0, 40)]
     assert [t.notes for t in piece.tracks] == [4, 4]
+
+
+def test_a_note_time_with_no_tick_names_the_error():
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(60, 0, 1), (62, 1, 2)])
+    midi.instruments[0].notes[1].start = float("nan")
+    with pytest.raises(MusicFileError) as error:
+        read_pretty_midi(midi, name="take 3")
+    assert str(error.value) == (
+        "cannot read the notes of 'take 3' (ValueError: cannot convert float NaN to integer); "
+        "check its tempo and note times, e.g. by opening it in a MIDI player")
+    assert isinstance(error.value.__cause__, ValueError)
