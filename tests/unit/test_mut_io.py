@@ -334,7 +334,8 @@ def test_a_note_time_with_no_tick_names_the_error():
     midi.instruments[0].notes[1].start = float("nan")
     with pytest.raises(MusicFileError) as error:
         read_pretty_midi(midi, name="take 3")
-    assert str(error.value) == (
-        "cannot read the notes of 'take 3' (ValueError: cannot convert float NaN to integer); "
-        "check its tempo and note times, e.g. by opening it in a MIDI player")
+    message = str(error.value)
+    assert message.startswith("cannot read the notes of 'take 3' (ValueError: ")  # NaN ...
+    assert message.endswith("); check its tempo and note times, e.g. by opening it in a MIDI "
+                            "player")
     assert isinstance(error.value.__cause__, ValueError)
