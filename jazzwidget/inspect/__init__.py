@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from jazzwidget.inspect.corpus import CorpusTrace, passage_clip, trace_corpus
-from jazzwidget.inspect.explain import Record, explain, explain_corpus
+from jazzwidget.inspect.correlation import Record, explain, explain_corpus
 from jazzwidget.inspect.features import FEATURES, clip_features
 from jazzwidget.inspect.hypothesis import UnitMatch, find_units, firing_mask, firing_spans
 from jazzwidget.inspect.ordering import ORDERS, unit_order, unit_scores

@@ -14,7 +14,7 @@ from jazzwidget.music.clip import Clip
 from jazzwidget.music.values import parse_value
 
 if TYPE_CHECKING:
-    from jazzwidget.inspect.explain import Record
+    from jazzwidget.inspect.correlation import Record
 
 GATES = ("i", "f", "g", "o", "c", "h")
 
@@ -68,8 +68,8 @@ class GateTrace:
 
     def explain(self, clip: Clip, top: int = 3) -> list[Record]:
         """The units whose c or h follow each musical feature of ``clip`` most closely:
-        records {feature, unit, state, r} (see `jazzwidget.inspect.explain`)."""
-        from jazzwidget.inspect.explain import explain
+        records {feature, unit, state, r} (see `jazzwidget.inspect.correlation`)."""
+        from jazzwidget.inspect.correlation import explain
 
         return explain(self, clip, top)
 

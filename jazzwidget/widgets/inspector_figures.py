@@ -19,7 +19,7 @@ from jazzwidget.model.trace import GateTrace
 from jazzwidget.widgets._plotly import figure_widget_class
 
 if TYPE_CHECKING:
-    from jazzwidget.inspect.explain import Record
+    from jazzwidget.inspect.correlation import Record
 
 SATURATION_GATES = ("i", "f", "o")
 GATE_COLORS = {"i": "#2b9e8f", "f": "#3b7dd8", "g": "#8e6bd1", "o": "#e08a2c", "c": "#d04a6a",

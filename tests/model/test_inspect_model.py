@@ -7,7 +7,7 @@ import pytest
 import jazzwidget
 from jazzwidget.errors import ModelError
 from jazzwidget.inspect import explain_corpus, passage_clip, trace_corpus
-from jazzwidget.inspect.explain import pearson
+from jazzwidget.inspect.correlation import pearson
 from jazzwidget.inspect.features import FEATURES, clip_features
 from jazzwidget.model import sample
 from jazzwidget.model.step import Ablation

@@ -16,7 +16,7 @@ from jazzwidget.inspect import (
     passage_clip,
     trace_corpus,
 )
-from jazzwidget.inspect.explain import explain_features, pearson
+from jazzwidget.inspect.correlation import explain_features, pearson
 from jazzwidget.model.step import LSTMWeights
 from jazzwidget.model.trace import GateTrace
 from jazzwidget.music.clip import Clip, Step

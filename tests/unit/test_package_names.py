@@ -1,16 +1,31 @@
-"""Each name in `jazzwidget.metrics` means one thing: no public function shares its name with a
-module of the package (`metrics.features` was the function of sets.py or the module
-features.py, depending on how it was imported)."""
+"""Each public name means one thing: no function of a package shares its name with one of the
+package's modules (`metrics.features` was the function of sets.py or the module features.py,
+and `inspect.explain` the function or the module explain.py, depending on how it was
+imported)."""
 
 import importlib
 import pkgutil
 import subprocess
 import sys
 
+import pytest
+
+import jazzwidget
 from jazzwidget import metrics
 
+PACKAGES = ["jazzwidget"] + [f"jazzwidget.{info.name}"
+                             for info in pkgutil.iter_modules(jazzwidget.__path__)
+                             if info.ispkg]
 
-def test_no_public_name_hides_a_module_of_the_package():
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_no_name_in_a_packages_all_is_one_of_its_modules(name):
+    package = importlib.import_module(name)
+    modules = {info.name for info in pkgutil.iter_modules(package.__path__)}
+    assert modules.isdisjoint(getattr(package, "__all__", ())), name
+
+
+def test_no_public_name_hides_a_module_of_the_metrics_package():
     modules = {info.name for info in pkgutil.iter_modules(metrics.__path__)}
     assert modules.isdisjoint(metrics.__all__), sorted(modules & set(metrics.__all__))
     for name in modules:
