@@ -302,7 +302,8 @@ def test_the_first_time_signature_sets_the_bar():
 
     notes = [(60 + k, k, k + 1) for k in range(8)]
     for signatures, beats in (([(6, 8, 0.0)], 3), ([(3, 4, 2.0), (5, 4, 0.0)], 5),
-                              ([(1, 4, 0.0)], 1), ([], 4)):
+                              ([(1, 4, 0.0)], 1), ([(1, 8, 0.0)], 1), ([(2, 1, 0.0)], 8),
+                              ([], 4)):
         midi = pretty(notes)
         midi.time_signature_changes = [pretty_midi.TimeSignature(n, d, t)
                                        for n, d, t in signatures]
