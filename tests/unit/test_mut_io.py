@@ -340,3 +340,16 @@ def test_a_note_time_with_no_tick_names_the_error():
     assert message.endswith("); check its tempo and note times, e.g. by opening it in a MIDI "
                             "player")
     assert isinstance(error.value.__cause__, ValueError)
+
+
+def test_a_time_signature_of_nothing_is_ignored():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    for field in ("numerator", "denominator"):
+        midi = pretty([(60 + k, k, k + 1) for k in range(4)])
+        broken = pretty_midi.TimeSignature(3, 4, 0.0)
+        setattr(broken, field, 0)  # pretty_midi refuses it when made, not when changed
+        midi.time_signature_changes = [broken]
+        assert read_pretty_midi(midi).beats_per_bar == 4, field
