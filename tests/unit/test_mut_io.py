@@ -207,6 +207,7 @@ def test_cue_points_hold_chord_symbols_as_markers_do(tmp_path):
     piece = read_piece(tmp_path / "cues.mid")
     assert [(s.symbol, s.start, s.end) for s in piece.chords] == [("Dm7", 0.0, 2.0),
                                                                   ("G7", 2.0, 4.0)]
+    assert piece.chord_source == "chord symbols in the file's markers (2)"
 
 
 def test_a_midi_file_cut_short_says_so(tmp_path):
@@ -353,3 +354,16 @@ def test_a_time_signature_of_nothing_is_ignored():
         setattr(broken, field, 0)  # pretty_midi refuses it when made, not when changed
         midi.time_signature_changes = [broken]
         assert read_pretty_midi(midi).beats_per_bar == 4, field
+
+
+def test_chord_symbols_in_lyrics_say_where_they_were_found():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(60 + k, k, k + 1) for k in range(4)])
+    midi.lyrics = [pretty_midi.Lyric("Dm7", 0.0), pretty_midi.Lyric("G7", 2.0)]
+    piece = read_pretty_midi(midi)
+    assert [(s.symbol, s.start, s.end) for s in piece.chords] == [("Dm7", 0.0, 2.0),
+                                                                  ("G7", 2.0, 4.0)]
+    assert piece.chord_source == "chord symbols in the file's lyrics (2)"
