@@ -16,3 +16,20 @@ def test_one_symbol_among_other_texts_is_no_chord_track():
     assert chord_texts([(0.0, "Blue in Green"), (0.0, "A")], "text events") == ([], "")
     assert chord_texts([(0.0, "Blue in Green"), (0.0, "A"), (4.0, "D7")], "text events") == (
         [(0.0, "A"), (4.0, "D7")], WHERE)
+
+
+def test_a_window_of_a_file_with_chord_symbols_starts_its_chords_at_zero():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=60)
+    lead = pretty_midi.Instrument(0, name="Lead")
+    lead.notes = [pretty_midi.Note(90, 60 + k, k, k + 1) for k in range(8)]
+    midi.instruments.append(lead)
+    midi.lyrics = [pretty_midi.Lyric(s, t) for s, t in
+                   (("Dm7", 0.0), ("G7", 2.0), ("C", 4.5), ("A7", 6.0), ("Dm7", 7.0))]
+    piece = read_pretty_midi(midi, start_beat=3, end_beat=7)
+    # G7 sounds at beat 3 (the window's 0); C from 4.5, A7 from 6, to the window's end
+    assert [(s.symbol, s.start, s.end) for s in piece.chords] == [
+        ("G7", 0.0, 1.5), ("C", 1.5, 3.0), ("A7", 3.0, 4.0)]
