@@ -66,3 +66,11 @@ def test_an_unknown_encoding_names_the_encodings():
     with pytest.raises(CorpusError) as caught:
         Corpus([piece], encoding="midi")
     assert str(caught.value) == "unknown encoding 'midi': use one of grammar, pitch"
+
+
+def test_load_corpus_encodes_as_asked(tmp_path):
+    path = badfiles.write("3/4", tmp_path)
+    pitches = load_corpus(path, encoding="pitch")
+    assert pitches.encoding == "pitch"
+    assert pitches.values and all(v[0] in "PR" for v in pitches.values)
+    assert load_corpus(path).values[0][0] in "CSAX"
