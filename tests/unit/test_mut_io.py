@@ -367,3 +367,13 @@ def test_chord_symbols_in_lyrics_say_where_they_were_found():
     assert [(s.symbol, s.start, s.end) for s in piece.chords] == [("Dm7", 0.0, 2.0),
                                                                   ("G7", 2.0, 4.0)]
     assert piece.chord_source == "chord symbols in the file's lyrics (2)"
+
+
+def test_sources_after_a_music21_name_are_kept(tmp_path):
+    from jazzwidget.music.io import expand_sources
+
+    (tmp_path / "b.mid").write_bytes(b"")
+    (tmp_path / "a.ABC").write_bytes(b"")
+    (tmp_path / "notes.txt").write_bytes(b"")
+    assert expand_sources(["music21:bach/bwv66.6", tmp_path / "one.mid", tmp_path]) == [
+        "music21:bach/bwv66.6", tmp_path / "one.mid", tmp_path / "a.ABC", tmp_path / "b.mid"]
