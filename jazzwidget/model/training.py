@@ -63,7 +63,7 @@ class _Steps:
     the same layers' rates and seeds. A test holds the logits equal to the Keras model's.
     """
 
-    def __init__(self, network: Any, label_smoothing: float = 0.0) -> None:
+    def __init__(self, network: Any) -> None:
         import tensorflow as tf
 
         keras = keras_module()
@@ -80,51 +80,48 @@ class _Steps:
         variables = network.trainable_variables
 
         def logits(ids: Any, training: bool) -> Any:
-            """(windows, steps) ids -> (windows, steps, vocab) logits of the next value."""
+            """(windows, steps) ids -> logits of the next value, (steps * windows, vocab),
+            step by step (time-major: each step's rows are one contiguous block)."""
             rows = tf.gather(cell.kernel if table is None else tf.matmul(table, cell.kernel),
-                             ids)
+                             tf.transpose(ids))
             if training and input_dropout is not None and input_dropout.rate > 0:
                 rows = keras.random.dropout(rows, input_dropout.rate, noise_shape=(None, None, 1),
                                             seed=input_dropout.seed_generator)
             h = c = tf.zeros([tf.shape(ids)[0], cell.units])
             states = []
-            for x_w in tf.unstack(rows + cell.bias, axis=1):
+            for x_w in tf.unstack(rows + cell.bias):
                 i, f, g, o = tf.split(x_w + tf.matmul(h, cell.recurrent_kernel), 4, axis=-1)
                 c = cell.recurrent_activation(f) * c + (cell.recurrent_activation(i)
                                                         * cell.activation(g))
                 h = cell.recurrent_activation(o) * cell.activation(c)
                 states.append(h)
-            hidden = tf.stack(states, axis=1)
+            hidden = tf.concat(states, axis=0)
             if training and output_dropout is not None:
                 hidden = output_dropout(hidden, training=True)
             return tf.matmul(hidden, softmax.kernel) + softmax.bias
+
+        def targets(y: Any) -> Any:
+            return tf.reshape(tf.transpose(y), [-1])  # in the order of `logits`' rows
 
         def figures(y: Any, z: Any) -> tuple[Any, Any]:
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, z))
             hits = tf.cast(tf.equal(tf.argmax(z, -1, output_type=y.dtype), y), tf.float32)
             return loss, tf.reduce_mean(hits)
 
-        def smoothed(y: Any, z: Any) -> Any:
-            # -(1 - e) log p[y] - e/V sum_k log p[k]: the target spread by e over every value
-            log_p = tf.nn.log_softmax(z)
-            return tf.reduce_mean(-(1 - label_smoothing) * tf.gather(log_p, y, batch_dims=2)
-                                  - label_smoothing * tf.reduce_mean(log_p, axis=-1))
-
         def train_step(x: Any, y: Any) -> tuple[Any, Any]:
+            y = targets(y)
             with tf.GradientTape() as tape:
-                z = logits(x, training=True)
-                loss, accuracy = figures(y, z)
-                objective = smoothed(y, z) if label_smoothing else loss
-            optimizer.apply_gradients(zip(tape.gradient(objective, variables), variables,
+                loss, accuracy = figures(y, logits(x, training=True))
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables,
                                           strict=True))
             return loss, accuracy
 
         def evaluate(x: Any, y: Any) -> tuple[Any, Any]:
-            return figures(y, logits(x, training=False))
+            return figures(targets(y), logits(x, training=False))
 
         self._logits, self._train_step, self._evaluate = logits, train_step, evaluate
         self._compiled: dict[tuple[str, int], Callable[[Any, Any], Any]] = {}
-        self.key = (id(optimizer), label_smoothing)  # what the steps were built for
+        self.optimizer_id = id(optimizer)  # what the steps were built for
 
     def _for_length(self, name: str, steps: int) -> Callable[[Any, Any], Any]:
         """One TensorFlow graph per window length (the unrolled loop needs it), any batch."""
@@ -146,15 +143,17 @@ class _Steps:
         return self._for_length("evaluate", x.shape[1])(x, y)
 
     def logits(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """The logits the steps compute for windows of ids (eagerly; for tests)."""
-        return np.asarray(self._logits(np.asarray(x, np.int32), training))
+        """The (windows, steps, vocab) logits the steps compute for windows of ids (eagerly;
+        for tests)."""
+        z = np.asarray(self._logits(np.asarray(x, np.int32), training))
+        return z.reshape(x.shape[1], x.shape[0], -1).transpose(1, 0, 2)
 
 
-def compiled_steps(network: Any, label_smoothing: float = 0.0) -> _Steps:
-    """The network's compiled steps, cached on the network (for its optimizer and settings)."""
+def compiled_steps(network: Any) -> _Steps:
+    """The network's compiled steps, cached on the network (for its optimizer)."""
     steps = getattr(network, "_jazzwidget_steps", None)
-    if steps is None or steps.key != (id(network.optimizer), label_smoothing):
-        steps = _Steps(network, label_smoothing)
+    if steps is None or steps.optimizer_id != id(network.optimizer):
+        steps = _Steps(network)
         network._jazzwidget_steps = steps
     return steps
 
@@ -207,7 +206,7 @@ def _restore(network: Any, state: State) -> None:
 def train(network: Any, x_train: np.ndarray, y_train: np.ndarray,
           x_val: np.ndarray, y_val: np.ndarray, *, epochs: int, batch_size: int,
           rng: np.random.Generator, callbacks: Sequence[Any] = (), verbose: int = 0,
-          patience: int | None = None, label_smoothing: float = 0.0,
+          patience: int | None = None,
           on_epoch: Callable[[int, dict[str, float]], None] | None = None,
           first_epoch: int = 0) -> FitResult:
     """Train ``network`` on windows of ids (teacher forcing), shuffled by ``rng`` each epoch.
@@ -226,8 +225,6 @@ def train(network: Any, x_train: np.ndarray, y_train: np.ndarray,
     on_epoch : called with the number of epochs completed and the epoch's figures, once the
         epoch's weights are final and before the callbacks see it (`JazzModel` records the
         history and snapshots the weights here, so both survive an error in a later epoch).
-    label_smoothing : the share of each target spread over every value in the training loss
-        (the figures reported are plain cross-entropy whatever it is).
     first_epoch : the epoch number Keras callbacks see first (epochs trained before).
 
     Raises
@@ -239,7 +236,7 @@ def train(network: Any, x_train: np.ndarray, y_train: np.ndarray,
         Re-raised after the network is given back the weights of the last whole epoch.
     """
     keras = keras_module()
-    steps = compiled_steps(network, label_smoothing)
+    steps = compiled_steps(network)
     x_train = np.ascontiguousarray(x_train, dtype=np.int32)
     y_train = np.ascontiguousarray(y_train, dtype=np.int32)
     has_val = len(x_val) > 0
