@@ -67,7 +67,6 @@ class _Steps:
         import tensorflow as tf
 
         keras = keras_module()
-        self.network = network
         optimizer = network.optimizer
         if not optimizer.built:
             optimizer.build(network.trainable_variables)
