@@ -377,3 +377,14 @@ def test_sources_after_a_music21_name_are_kept(tmp_path):
     (tmp_path / "notes.txt").write_bytes(b"")
     assert expand_sources(["music21:bach/bwv66.6", tmp_path / "one.mid", tmp_path]) == [
         "music21:bach/bwv66.6", tmp_path / "one.mid", tmp_path / "a.ABC", tmp_path / "b.mid"]
+
+
+def test_a_folder_without_music_lists_the_file_types(tmp_path):
+    from jazzwidget.music.io import expand_sources
+
+    (tmp_path / "notes.txt").write_bytes(b"")
+    with pytest.raises(MusicFileError) as error:
+        expand_sources(tmp_path)
+    assert str(error.value) == (
+        f"the folder {str(tmp_path)!r} holds no music files: put files ending in .mid, .midi, "
+        ".xml, .mxl, .musicxml, .abc in it")

@@ -1,0 +1,48 @@
+"""Which track is the melody, and why (found by mutation testing, docs/mutation.md): the reason
+names the track, its notes, median and register, polyphony and the runner-up; a window with no
+notes says so."""
+
+import pretty_midi
+import pytest
+
+from jazzwidget.errors import NoMelodyError
+from jazzwidget.music.io import read_pretty_midi
+
+
+def midi_of(*tracks: tuple[str, list[int]]) -> pretty_midi.PrettyMIDI:
+    """Quarter notes at 60 bpm (a beat a second), one instrument per (name, pitches)."""
+    midi = pretty_midi.PrettyMIDI(initial_tempo=60)
+    for name, pitches in tracks:
+        instrument = pretty_midi.Instrument(0, name=name)
+        instrument.notes = [pretty_midi.Note(90, p, k, k + 1) for k, p in enumerate(pitches)]
+        midi.instruments.append(instrument)
+    return midi
+
+
+def test_the_reason_names_the_melody_its_register_and_the_next_best():
+    piece = read_pretty_midi(midi_of(("Lead", [72, 74, 76, 77, 79, 77]),
+                                     ("Bass", [36, 38, 40, 41])))
+    assert piece.melody_track == 0
+    assert piece.melody_reason == (
+        'track 0 "Lead": the most melody-like (6 notes, median pitch 76.5 in a melodic '
+        'register, 0% polyphony); next best track 1 "Bass"')
+
+
+def test_a_lone_bass_line_is_the_melody_in_the_best_register_available():
+    piece = read_pretty_midi(midi_of(("Bass", [36, 38, 40, 41])))
+    assert piece.melody_reason == (
+        'track 0 "Bass": the most melody-like (4 notes, median pitch 39 in the best register '
+        'available, 0% polyphony)')
+
+
+def test_a_window_after_the_last_note_has_no_melody():
+    with pytest.raises(NoMelodyError) as error:
+        read_pretty_midi(midi_of(("Lead", [72, 74, 76, 77])), start_beat=10, name="take 3")
+    assert str(error.value) == ("'take 3' has no pitched notes between beats 10 and inf: the "
+                                "file is 4 beats long; choose a window inside it")
+
+
+@pytest.mark.parametrize("pitch", [55, 84])
+def test_the_melodic_register_includes_its_edges(pitch):
+    piece = read_pretty_midi(midi_of(("Lead", [pitch] * 3)))
+    assert f"median pitch {pitch} in a melodic register" in piece.melody_reason
