@@ -46,3 +46,40 @@ def test_a_window_after_the_last_note_has_no_melody():
 def test_the_melodic_register_includes_its_edges(pitch):
     piece = read_pretty_midi(midi_of(("Lead", [pitch] * 3)))
     assert f"median pitch {pitch} in a melodic register" in piece.melody_reason
+
+
+def notes_at(name: str, spans: list[tuple[float, float]], pitch: int = 72):
+    return name, [(pitch + k, a, b) for k, (a, b) in enumerate(spans)]
+
+
+def midi_of_spans(*tracks) -> pretty_midi.PrettyMIDI:
+    midi = pretty_midi.PrettyMIDI(initial_tempo=60)
+    for name, notes in tracks:
+        instrument = pretty_midi.Instrument(0, name=name)
+        instrument.notes = [pretty_midi.Note(90, p, a, b) for p, a, b in notes]
+        midi.instruments.append(instrument)
+    return midi
+
+
+def test_the_runner_up_is_named_whichever_track_it_is():
+    piece = read_pretty_midi(midi_of(("Bass", [40]), ("Lead", [72, 74, 76, 77])))
+    assert piece.melody_track == 1
+    assert piece.melody_reason.endswith('; next best track 0 "Bass"')  # one low note: < 1
+
+
+def test_drums_are_never_the_runner_up():
+    midi = midi_of(("Lead", [72, 74, 76, 77]), ("Kit", [38, 38, 38, 38, 38, 38]))
+    midi.instruments[1].is_drum = True
+    piece = read_pretty_midi(midi)
+    assert piece.melody_track == 0 and "next best" not in piece.melody_reason
+
+
+def test_a_track_counts_the_notes_that_start_in_the_window():
+    # in beats 0-4, "Long" starts four notes (the last sounds on past the window), "Short"
+    # three; and "Late" two, with a third starting just at the window's end
+    midi = midi_of_spans(notes_at("Long", [(0, 1), (1, 2), (2, 3), (3, 8)]),
+                         notes_at("Short", [(0, 1), (1, 2), (2, 3)]))
+    assert read_pretty_midi(midi, end_beat=4).melody_track == 0
+    midi = midi_of_spans(notes_at("Short", [(0, 1), (1, 2), (2, 3)]),
+                         notes_at("Late", [(0, 2), (2, 4), (4, 5)]))
+    assert read_pretty_midi(midi, end_beat=4).melody_track == 0
