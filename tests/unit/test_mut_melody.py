@@ -83,3 +83,21 @@ def test_a_track_counts_the_notes_that_start_in_the_window():
     midi = midi_of_spans(notes_at("Short", [(0, 1), (1, 2), (2, 3)]),
                          notes_at("Late", [(0, 2), (2, 4), (4, 5)]))
     assert read_pretty_midi(midi, end_beat=4).melody_track == 0
+
+
+@pytest.mark.parametrize(("lead", "other", "melody"), [
+    ([72] * 4, [40] * 8, 0),    # a bass line twice as busy, far below the register
+    ([72] * 4, [100] * 8, 0),   # ... or far above it
+    ([80] * 4, [69] * 3, 0),    # in the register, more notes win wherever they lie in it
+    ([72] * 4, [54] * 5, 0),    # one more note a semitone below the register loses
+    ([72], [51] * 30, 1),       # a long line a fourth below the register beats one note
+    ([72], [40] * 30, 0),       # ... but not a bass line far below it
+])
+def test_the_melody_is_busy_and_in_the_register(lead, other, melody):
+    assert read_pretty_midi(midi_of(("Lead", lead), ("Other", other))).melody_track == melody
+
+
+def test_drums_are_never_the_melody_even_over_one_low_note():
+    midi = midi_of(("Bass", [40]), ("Kit", [38] * 8))
+    midi.instruments[1].is_drum = True
+    assert read_pretty_midi(midi).melody_track == 0
