@@ -388,3 +388,18 @@ def test_a_folder_without_music_lists_the_file_types(tmp_path):
     assert str(error.value) == (
         f"the folder {str(tmp_path)!r} holds no music files: put files ending in .mid, .midi, "
         ".xml, .mxl, .musicxml, .abc in it")
+
+
+def test_accompaniment_stops_where_the_window_ends():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(72 + k, k, k + 1) for k in range(6)])
+    bass = pretty_midi.Instrument(33, name="Bass")
+    bass.notes = [pretty_midi.Note(90, 36, 0, 3), pretty_midi.Note(90, 38, 3, 4),
+                  pretty_midi.Note(90, 40, 4, 6)]
+    midi.instruments.append(bass)
+    piece = read_pretty_midi(midi, melody="Lead", start_beat=1, end_beat=4)
+    # notes that start in the window (36 began before it; 40 starts where it ends)
+    assert piece.accompaniment == [(2.0, 3.0, 38)]

@@ -101,3 +101,16 @@ def test_drums_are_never_the_melody_even_over_one_low_note():
     midi = midi_of(("Bass", [40]), ("Kit", [38] * 8))
     midi.instruments[1].is_drum = True
     assert read_pretty_midi(midi).melody_track == 0
+
+
+def half_in_dyads() -> tuple[str, list[tuple[int, float, float]]]:
+    """Sixteen notes, half of them in four two-note chords: polyphony 0.5."""
+    dyads = [(p, k, k + 1) for k in range(4) for p in (72, 76)]
+    return "Dyads", dyads + [(74, k, k + 1) for k in range(4, 12)]
+
+
+@pytest.mark.parametrize(("lead_notes", "melody"), [(5, 0), (3, 1)])
+def test_chords_weigh_a_track_down_by_the_square_of_its_line(lead_notes, melody):
+    # 16 notes at polyphony 0.5 count as 16 * (0.5 ** 2 + 0.01) = 4.16 single notes
+    lead = notes_at("Lead", [(k, k + 1) for k in range(lead_notes)])
+    assert read_pretty_midi(midi_of_spans(lead, half_in_dyads())).melody_track == melody
