@@ -33,3 +33,28 @@ def test_a_window_of_a_file_with_chord_symbols_starts_its_chords_at_zero():
     # G7 sounds at beat 3 (the window's 0); C from 4.5, A7 from 6, to the window's end
     assert [(s.symbol, s.start, s.end) for s in piece.chords] == [
         ("G7", 0.0, 1.5), ("C", 1.5, 3.0), ("A7", 3.0, 4.0)]
+
+
+def test_chord_symbols_come_from_the_melody_part_else_the_first_part_with_some(tmp_path):
+    from music21 import harmony, note, stream
+
+    from jazzwidget.music.io import read_piece
+
+    def part(name: str, pitch: int, symbols: list[str]) -> stream.Part:
+        p = stream.Part()
+        p.partName = name
+        for k in range(4):
+            p.insert(k, note.Note(pitch + k, quarterLength=1))
+        for k, symbol in enumerate(symbols):
+            p.insert(2 * k, harmony.ChordSymbol(symbol))
+        return p
+
+    path = tmp_path / "parts.musicxml"
+    stream.Score([part("Guitar", 60, []), part("Piano", 64, ["F", "B-"]),
+                  part("Horn", 67, ["C", "G"])]).write("musicxml", fp=str(path))
+    horn = read_piece(path, melody="Horn")
+    assert [s.symbol for s in horn.chords] == ["C", "G"]
+    assert horn.chord_source == "chord symbols in the melody part (2)"
+    guitar = read_piece(path, melody="Guitar")
+    assert [s.symbol for s in guitar.chords] == ["F", "Bb"]
+    assert guitar.chord_source == 'chord symbols in part 1 "Piano" (2)'
