@@ -33,6 +33,8 @@ def test_a_window_of_a_file_with_chord_symbols_starts_its_chords_at_zero():
     # G7 sounds at beat 3 (the window's 0); C from 4.5, A7 from 6, to the window's end
     assert [(s.symbol, s.start, s.end) for s in piece.chords] == [
         ("G7", 0.0, 1.5), ("C", 1.5, 3.0), ("A7", 3.0, 4.0)]
+    # the symbols written inside the window: not G7 (before it), not Dm7 (where it ends)
+    assert piece.chord_source == "chord symbols in the file's lyrics (2)"
 
 
 def test_chord_symbols_come_from_the_melody_part_else_the_first_part_with_some(tmp_path):
@@ -58,3 +60,24 @@ def test_chord_symbols_come_from_the_melody_part_else_the_first_part_with_some(t
     guitar = read_piece(path, melody="Guitar")
     assert [s.symbol for s in guitar.chords] == ["F", "Bb"]
     assert guitar.chord_source == 'chord symbols in part 1 "Piano" (2)'
+
+
+def test_in_two_four_chords_are_estimated_per_beat():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=60)
+    midi.time_signature_changes = [pretty_midi.TimeSignature(2, 4, 0.0)]
+    lead = pretty_midi.Instrument(0, name="Lead")
+    lead.notes = [pretty_midi.Note(90, 72 + k % 3, k, k + 1) for k in range(4)]
+    piano = pretty_midi.Instrument(0, name="Piano")
+    piano.notes = [pretty_midi.Note(70, p, k, k + 1) for k, chord in
+                   enumerate([(48, 52, 55), (53, 57, 60), (55, 59, 62), (48, 52, 55)])
+                   for p in chord]
+    midi.instruments.extend([lead, piano])
+    piece = read_pretty_midi(midi, melody="Lead")
+    assert piece.beats_per_bar == 2
+    assert [(s.symbol, s.start, s.end) for s in piece.chords] == [
+        ("C", 0.0, 1.0), ("F", 1.0, 2.0), ("G", 2.0, 3.0), ("C", 3.0, 4.0)]
+    assert piece.chord_source == 'estimated per beat from the other tracks ("Piano")'
