@@ -114,3 +114,12 @@ def test_chords_weigh_a_track_down_by_the_square_of_its_line(lead_notes, melody)
     # 16 notes at polyphony 0.5 count as 16 * (0.5 ** 2 + 0.01) = 4.16 single notes
     lead = notes_at("Lead", [(k, k + 1) for k in range(lead_notes)])
     assert read_pretty_midi(midi_of_spans(lead, half_in_dyads())).melody_track == melody
+
+
+def test_a_tiny_gap_before_the_last_note_is_folded_into_the_note_before():
+    from jazzwidget.music.melody import TINY_GAP, melody_events
+
+    gap = TINY_GAP / 2
+    events = melody_events([(0.0, 1.0, 60), (1.0, 2.0 - gap, 62), (2.0, 3.0, 64)], 0.0, 3.0)
+    assert [(e.start, e.duration, e.pitch) for e in events] == [
+        (0.0, 1.0, 60), (1.0, 1.0, 62), (2.0, 1.0, 64)]
