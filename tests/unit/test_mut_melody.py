@@ -128,5 +128,6 @@ def test_a_tiny_gap_before_the_last_note_is_folded_into_the_note_before():
 def test_a_tiny_gap_at_the_end_lengthens_the_last_note():
     from jazzwidget.music.melody import TINY_GAP, melody_events
 
-    events = melody_events([(0.0, 1.0, 60), (1.0, 2.0 - TINY_GAP / 2, 62)], 0.0, 2.0)
-    assert [(e.start, e.duration, e.pitch) for e in events] == [(0.0, 1.0, 60), (1.0, 1.0, 62)]
+    notes = [(0.0, 1.0, 60), (1.0, 2.0, 62), (2.0, 3.0 - TINY_GAP / 2, 64)]
+    assert [(e.start, e.duration, e.pitch) for e in melody_events(notes, 0.0, 3.0)] == [
+        (0.0, 1.0, 60), (1.0, 1.0, 62), (2.0, 1.0, 64)]
