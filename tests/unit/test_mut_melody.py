@@ -131,3 +131,15 @@ def test_a_tiny_gap_at_the_end_lengthens_the_last_note():
     notes = [(0.0, 1.0, 60), (1.0, 2.0, 62), (2.0, 3.0 - TINY_GAP / 2, 64)]
     assert [(e.start, e.duration, e.pitch) for e in melody_events(notes, 0.0, 3.0)] == [
         (0.0, 1.0, 60), (1.0, 1.0, 62), (2.0, 1.0, 64)]
+
+
+def test_a_window_takes_notes_played_up_to_an_eighth_of_a_beat_early():
+    from jazzwidget.music.melody import TINY_GAP, cut_window
+
+    assert TINY_GAP == 1 / 8
+    line = [(1.875, 3.0, 60), (3.0, 3.875, 62), (3.875, 5.0, 64)]
+    # 60 is played just early for beat 2: it belongs to the window, from 2; 64 just early for
+    # beat 4: it belongs to the next window
+    assert cut_window(line, 2.0, 4.0) == [(2.0, 3.0, 60), (3.0, 3.875, 62)]
+    assert cut_window(line, 4.0, 6.0) == [(4.0, 5.0, 64)]
+    assert cut_window([(3.9, 5.0, 64)], 2.0, 4.0) == []
