@@ -143,3 +143,5 @@ def test_a_window_takes_notes_played_up_to_an_eighth_of_a_beat_early():
     assert cut_window(line, 2.0, 4.0) == [(2.0, 3.0, 60), (3.0, 3.875, 62)]
     assert cut_window(line, 4.0, 6.0) == [(4.0, 5.0, 64)]
     assert cut_window([(3.9, 5.0, 64)], 2.0, 4.0) == []
+    # a grace note just before the window ends where it starts: nothing of it is left
+    assert cut_window([(1.9, 2.0, 59), (2.0, 3.0, 60)], 2.0, 4.0) == [(2.0, 3.0, 60)]
