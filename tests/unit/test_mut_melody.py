@@ -145,3 +145,9 @@ def test_a_window_takes_notes_played_up_to_an_eighth_of_a_beat_early():
     assert cut_window([(3.9, 5.0, 64)], 2.0, 4.0) == []
     # a grace note just before the window ends where it starts: nothing of it is left
     assert cut_window([(1.9, 2.0, 59), (2.0, 3.0, 60)], 2.0, 4.0) == [(2.0, 3.0, 60)]
+
+
+def test_the_skyline_keeps_the_longer_of_two_equal_top_notes():
+    from jazzwidget.music.melody import skyline
+
+    assert skyline([(0.0, 1.0, 60), (0.0, 2.0, 60), (0.0, 3.0, 55)]) == [(0.0, 2.0, 60)]
