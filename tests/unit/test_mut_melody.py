@@ -151,3 +151,26 @@ def test_the_skyline_keeps_the_longer_of_two_equal_top_notes():
     from jazzwidget.music.melody import skyline
 
     assert skyline([(0.0, 1.0, 60), (0.0, 2.0, 60), (0.0, 3.0, 55)]) == [(0.0, 2.0, 60)]
+
+
+def test_the_skyline_drops_notes_of_no_length():
+    from jazzwidget.music.melody import skyline
+
+    assert skyline([(0.0, 1.0, 60), (1.0, 1.0, 62), (2.0, 3.0, 64)]) == [(0.0, 1.0, 60),
+                                                                        (2.0, 3.0, 64)]
+
+
+@pytest.mark.parametrize("melody", [True, 1.5])
+def test_a_melody_that_is_no_name_or_index_lists_the_tracks(melody):
+    with pytest.raises(NoMelodyError) as error:
+        read_pretty_midi(midi_of(("Lead", [72, 74]), ("Bass", [40, 41])), melody=melody)
+    assert str(error.value) == (f"melody={melody!r} is not a track name, index or "
+                                "'program:N': tracks are 0 \"Lead\", 1 \"Bass\"")
+
+
+def test_an_index_past_the_last_track_lists_the_tracks():
+    with pytest.raises(NoMelodyError) as error:
+        read_pretty_midi(midi_of(("Lead", [72, 74]), ("Bass", [40, 41])), melody=2,
+                         name="take 3")
+    assert str(error.value) == ("'take 3' has no track 2: tracks are 0 \"Lead\", 1 \"Bass\"; "
+                                "pass one of these indexes or names as melody=")
