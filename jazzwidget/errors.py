@@ -37,3 +37,8 @@ class TrainingError(JazzwidgetError):
 
 class InspectError(JazzwidgetError):
     """A question to the gate inspection (units, steps, gates, ordering) does not fit its trace."""
+
+
+class MetricsError(JazzwidgetError):
+    """Musical statistics were asked of something they cannot measure (no clips, an unknown
+    statistic, a corpus too short for the excerpts asked for)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Union, cast
 
 import numpy as np
 
-from jazzwidget.errors import JazzwidgetError
+from jazzwidget.errors import MetricsError
 from jazzwidget.music.piece import chord_at
 from jazzwidget.music.values import encode_melody
 
@@ -101,7 +101,7 @@ def melodies(source: Source) -> list[Melody]:
 
     Raises
     ------
-    JazzwidgetError : the source is none of these.
+    MetricsError : the source is none of these.
     """
     from jazzwidget.music.clip import Clip
     from jazzwidget.music.corpus import Corpus
@@ -118,12 +118,12 @@ def melodies(source: Source) -> list[Melody]:
         out: list[Melody] = []
         for item in cast("Sequence[object]", given):
             if not isinstance(item, Clip | Melody):
-                raise JazzwidgetError(f"metrics read Clips, a list of Clips or a Corpus, not a "
+                raise MetricsError(f"metrics read Clips, a list of Clips or a Corpus, not a "
                                       f"list holding {type(item).__name__}: pass "
                                       f"model.generate(...) results or load_corpus(...)")
             out.extend(melodies(item))
         return out
-    raise JazzwidgetError(f"metrics read a Clip, a list of Clips or a Corpus, not "
+    raise MetricsError(f"metrics read a Clip, a list of Clips or a Corpus, not "
                           f"{type(source).__name__}: pass model.generate(...) results or "
                           f"load_corpus(...)")
 
@@ -136,7 +136,7 @@ def segments(corpus: Corpus, beats: float) -> list[Melody]:
     excerpts as long as the clips make the intra-set and inter-set distances comparable.
     """
     if beats <= 0:
-        raise JazzwidgetError(f"segment length {beats} beats is not positive: use e.g. 32")
+        raise MetricsError(f"segment length {beats} beats is not positive: use e.g. 32")
     out: list[Melody] = []
     for piece in corpus.pieces:
         start = 0.0

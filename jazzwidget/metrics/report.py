@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jazzwidget.errors import JazzwidgetError
+from jazzwidget.errors import MetricsError
 from jazzwidget.metrics.melody import melodies, segments
 from jazzwidget.metrics.sets import compare, copied_runs, profile
 
@@ -25,13 +25,12 @@ def clip_report(clips: Sequence[Clip], corpus: Corpus) -> dict[str, Any]:
     "median_copied_run", "clips": profile(clips), "corpus": profile(corpus)}``.
     """
     if len(clips) < 1:
-        raise JazzwidgetError("no clips to evaluate: generate at least one")
+        raise MetricsError("no clips to evaluate: generate at least one")
     beats = float(np.median([m.length for m in melodies(list(clips))]))
     excerpts = segments(corpus, beats)
     if len(excerpts) < 2:
-        raise JazzwidgetError(f"the corpus makes {len(excerpts)} excerpt(s) of {beats:g} beats; "
-                              f"the comparison needs two: load more music or generate shorter "
-                              f"clips")
+        raise MetricsError(f"the corpus makes {len(excerpts)} excerpt(s) of {beats:g} beats; "
+                           f"the comparison needs two: load more music or generate shorter clips")
     runs = copied_runs(list(clips), corpus)
     return {
         "excerpt_beats": beats,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from jazzwidget.errors import MetricsError
 from jazzwidget.metrics import melody_features as per_melody
 from jazzwidget.metrics.densities import compare_feature
 from jazzwidget.metrics.melody import Melody, Source, melodies
@@ -42,10 +43,7 @@ def features(source: Source, names: tuple[str, ...] | None = None) -> dict[str, 
     chosen = names or tuple(FEATURES)
     unknown = [name for name in chosen if name not in FEATURES]
     if unknown:
-        from jazzwidget.errors import JazzwidgetError
-
-        raise JazzwidgetError(f"unknown feature {unknown[0]!r}: use one of "
-                              f"{', '.join(FEATURES)}")
+        raise MetricsError(f"unknown feature {unknown[0]!r}: use one of {', '.join(FEATURES)}")
     return {name: np.array([np.asarray(FEATURES[name](m), dtype=np.float64) for m in items])
             for name in chosen}
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from jazzwidget import metrics as M
-from jazzwidget.errors import JazzwidgetError
+from jazzwidget.errors import MetricsError
 from jazzwidget.metrics import Melody
 from jazzwidget.music.clip import Clip, Step
 from jazzwidget.music.piece import ChordSpan
@@ -147,16 +147,24 @@ def test_inputs_clip_list_and_errors():
     table = M.features([clip, clip], names=("pitch_range", "pitch_class_histogram"))
     assert list(table["pitch_range"]) == [4, 4] and table["pitch_class_histogram"].shape == (2, 12)
     assert M.copied_runs([clip], [["C,1.000", "R,1.000"]]) == [2]
-    with pytest.raises(JazzwidgetError, match="Clip"):
+    with pytest.raises(MetricsError, match="Clip"):
         M.melodies("a string")
-    with pytest.raises(JazzwidgetError, match="unknown feature"):
+    with pytest.raises(MetricsError, match="unknown feature"):
         M.features(clip, names=("loudness",))
+    with pytest.raises(MetricsError, match="no clips"):
+        M.clip_report([], [clip])
 
 
 def test_corpus_segments_and_comparison():
     import jazzwidget
 
     corpus = jazzwidget.load_corpus()
+    with pytest.raises(MetricsError, match=r"segment length 0 beats is not positive"):
+        M.segments(corpus, 0)
+    long_clip = Clip([Step("C,1.000", 0.0, 0.5, 60)], [ChordSpan("C", 0.0, 1000.0)],
+                     tempo=120, duration=1000.0)  # 2,000 beats: longer than any piece
+    with pytest.raises(MetricsError, match=r"makes 0 excerpt\(s\) of 2000 beats"):
+        M.clip_report([long_clip], corpus)
     pieces = M.melodies(corpus)
     assert len(pieces) == len(corpus.pieces)
     assert sum(len(m.values) for m in pieces) == len(corpus.values)
