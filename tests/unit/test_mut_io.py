@@ -403,3 +403,14 @@ def test_accompaniment_stops_where_the_window_ends():
     piece = read_pretty_midi(midi, melody="Lead", start_beat=1, end_beat=4)
     # notes that start in the window (36 began before it; 40 starts where it ends)
     assert piece.accompaniment == [(2.0, 3.0, 38)]
+
+
+def test_tracks_report_their_lowest_and_highest_pitch():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(72, 0, 1), (79, 1, 2), (67, 2, 3)])
+    midi.instruments.append(pretty_midi.Instrument(0, name="Silent"))
+    tracks = read_pretty_midi(midi, melody="Lead").tracks
+    assert [(t.lowest, t.highest) for t in tracks] == [(67, 79), (None, None)]

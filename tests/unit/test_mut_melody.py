@@ -177,8 +177,8 @@ def test_an_index_past_the_last_track_lists_the_tracks():
 
 
 def band() -> pretty_midi.PrettyMIDI:
-    midi = midi_of(("Lead Sax", [72, 74, 76]), ("Bass", [40, 41]), ("Kit", [38, 38]),
-                   ("Empty", []), ("Sax 2", [67, 69, 71, 72]))
+    midi = midi_of(("Lead Sax", [67, 69, 71, 72]), ("Bass", [40, 41]), ("Kit", [38, 38]),
+                   ("Empty", []), ("Sax 2", [72, 74, 76]))
     midi.instruments[0].program = 65
     midi.instruments[2].is_drum = True
     midi.instruments[4].program = 65
@@ -189,8 +189,8 @@ def band() -> pretty_midi.PrettyMIDI:
     (1, 1, 'track 1 "Bass" (asked for by index)'),
     ("1", 1, 'track 1 "Bass" (asked for by index)'),
     ("  bass ", 1, 'track 1 "Bass" (asked for by name)'),
-    ("sax", 4, "track 4 \"Sax 2\" (name contains 'sax')"),  # the busier of the two
-    ("Program: 65", 4, 'track 4 "Sax 2" (asked for by program 65)'),
+    ("sax", 0, "track 0 \"Lead Sax\" (name contains 'sax')"),  # the busier of the two
+    ("Program: 65", 0, 'track 0 "Lead Sax" (asked for by program 65)'),
 ])
 def test_a_melody_asked_for_by_index_name_or_program(melody, track, reason):
     piece = read_pretty_midi(band(), melody=melody)
@@ -205,6 +205,7 @@ LISTING = 'tracks are 0 "Lead Sax", 1 "Bass", 2 "Kit" (drums), 3 "Empty", 4 "Sax
               "indexes as melody="),
     ("program:41", f"'band' has no track with General MIDI program 41: {LISTING}; pass one of "
                    "these as melody="),
+    ("9", f"'band' has no track 9: {LISTING}; pass one of these indexes or names as melody="),
     (2, f"track 2 \"Kit\" of 'band' is a drum track, so it cannot be the melody: {LISTING}"),
     (3, f"track 3 \"Empty\" of 'band' has no notes, so it cannot be the melody: {LISTING}"),
 ])
