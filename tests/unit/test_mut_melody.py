@@ -213,3 +213,13 @@ def test_a_melody_that_cannot_be_lists_the_tracks(melody, message):
     with pytest.raises(NoMelodyError) as error:
         read_pretty_midi(band(), melody=melody, name="band")
     assert str(error.value) == message
+
+
+def test_polyphony_is_the_share_of_notes_sounding_with_another():
+    from jazzwidget.music.melody import polyphony
+
+    assert polyphony([]) == 0.0
+    assert polyphony([(0.0, 2.0, 60), (1.0, 3.0, 62), (4.0, 5.0, 64)]) == 0.6667  # legato
+    # onsets within 1/32 beat are one chord, however short the first note
+    assert polyphony([(0.0, 0.02, 60), (0.01, 1.0, 64)]) == 1.0
+    assert polyphony([(0.0, 1.0, 55), (1.0, 1.02, 60), (1.01, 2.0, 64)]) == 0.6667
