@@ -414,3 +414,31 @@ def test_tracks_report_their_lowest_and_highest_pitch():
     midi.instruments.append(pretty_midi.Instrument(0, name="Silent"))
     tracks = read_pretty_midi(midi, melody="Lead").tracks
     assert [(t.lowest, t.highest) for t in tracks] == [(67, 79), (None, None)]
+
+
+def test_a_tempo_is_rounded_to_hundredths_and_120_when_not_a_number():
+    from jazzwidget.music.io import _tempo
+
+    assert _tempo(97.1234) == 97.12
+    assert _tempo(float("nan")) == 120.0 and _tempo(float("inf")) == 120.0
+
+
+def test_a_window_from_half_a_beat_or_from_before_the_start():
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(60 + k, k, k + 1) for k in range(4)])
+    piece = read_pretty_midi(midi, start_beat=0.5)
+    assert [(e.start, e.duration, e.pitch) for e in piece.melody] == [
+        (0.0, 0.5, None), (0.5, 1.0, 61), (1.5, 1.0, 62), (2.5, 1.0, 63)]
+    assert read_pretty_midi(midi, start_beat=-2).melody == read_pretty_midi(midi).melody
+
+
+def test_a_drums_only_file_has_no_melody():
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(38, k, k + 1) for k in range(4)])
+    midi.instruments[0].is_drum = True
+    with pytest.raises(NoMelodyError) as error:
+        read_pretty_midi(midi, name="kit")
+    assert str(error.value) == ("'kit' has no pitched notes to take a melody from: choose a "
+                                "file with a melody (drum-only and empty files cannot be used)")
