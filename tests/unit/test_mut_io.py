@@ -442,3 +442,19 @@ def test_a_drums_only_file_has_no_melody():
         read_pretty_midi(midi, name="kit")
     assert str(error.value) == ("'kit' has no pitched notes to take a melody from: choose a "
                                 "file with a melody (drum-only and empty files cannot be used)")
+
+
+def test_a_melody_track_silent_in_the_window_says_so():
+    import pretty_midi
+
+    from jazzwidget.music.io import read_pretty_midi
+
+    midi = pretty([(72 + k, k, k + 1) for k in range(4)])
+    bass = pretty_midi.Instrument(33, name="Bass")
+    bass.notes = [pretty_midi.Note(90, 36, 0, 1)]
+    midi.instruments.append(bass)
+    with pytest.raises(NoMelodyError) as error:
+        read_pretty_midi(midi, melody="Bass", start_beat=2, name="take 3")
+    assert str(error.value) == (
+        "track 1 'Bass' of 'take 3' has no notes between beats 2 and inf: the file is 4 beats "
+        "long; choose a window inside it")

@@ -16,3 +16,10 @@ def test_events_start_where_the_melody_starts_and_follow_each_other():
 
 def test_no_melody_no_events():
     assert quantized_events([]) == []
+
+
+def test_leaps_past_two_octaves_are_named_as_two_octaves():
+    from jazzwidget.music.values import interval_name
+
+    assert interval_name(24) == "P15" and interval_name(30) == "P15"
+    assert interval_name(-40) == "P-15"
