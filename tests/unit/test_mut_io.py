@@ -458,3 +458,33 @@ def test_a_melody_track_silent_in_the_window_says_so():
     assert str(error.value) == (
         "track 1 'Bass' of 'take 3' has no notes between beats 2 and inf: the file is 4 beats "
         "long; choose a window inside it")
+
+
+def test_file_type_size_and_emptiness_messages(tmp_path, monkeypatch):
+    from data import badfiles
+
+    from jazzwidget.music import io
+
+    for name, shown in (("notes", "'(none)'"), ("notes.txt", "'.txt'")):
+        with pytest.raises(MusicFileError) as error:
+            read_piece(tmp_path / name)
+        assert str(error.value) == (
+            f"cannot read {name!r}: unsupported file type {shown}; use one of .mid, .midi, "
+            ".xml, .mxl, .musicxml, .abc or a music21 corpus name 'music21:...'")
+    empty = tmp_path / "empty.mid"
+    empty.write_bytes(b"")
+    with pytest.raises(MusicFileError) as error:
+        read_piece(empty)
+    assert str(error.value) == ("'empty.mid' is empty (0 bytes): the upload or download did "
+                                "not finish; get the file again")
+    path = tmp_path / "tune.mid"
+    path.write_bytes(badfiles.lead_sheet_midi())
+    monkeypatch.setattr(io, "MAX_MIDI_BYTES", path.stat().st_size)  # as large as allowed
+    assert read_piece(path).melody
+    monkeypatch.setattr(io, "MAX_MIDI_BYTES", path.stat().st_size - 1)
+    with pytest.raises(MusicFileError) as error:
+        read_piece(path)
+    assert str(error.value).endswith(
+        "KB; .mid files over 0 KB are refused (they hold hours of music and would take minutes "
+        "to read): use a shorter piece, one movement, or cut it with start_beat/end_beat in a "
+        "music editor")

@@ -23,3 +23,10 @@ def test_leaps_past_two_octaves_are_named_as_two_octaves():
 
     assert interval_name(24) == "P15" and interval_name(30) == "P15"
     assert interval_name(-40) == "P-15"
+
+
+def test_a_semitone_below_a_chord_tone_across_the_octave_is_an_approach_tone():
+    from jazzwidget.music.harmony import parse_chord
+
+    # B is outside A-flat's scale, a semitone below its C (pitch class 11 below 0)
+    assert parse_chord("Ab").pitch_type(71) == "A"
