@@ -74,3 +74,9 @@ def test_load_corpus_encodes_as_asked(tmp_path):
     assert pitches.encoding == "pitch"
     assert pitches.values and all(v[0] in "PR" for v in pitches.values)
     assert load_corpus(path).values[0][0] in "CSAX"
+
+
+def test_an_empty_corpus_says_what_to_give():
+    with pytest.raises(CorpusError) as caught:
+        Corpus([])
+    assert str(caught.value) == "the corpus is empty: give at least one music file"
