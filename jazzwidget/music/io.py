@@ -374,7 +374,9 @@ def _from_music21(score: Any, name: str) -> RawScore:
         program = found.midiProgram if found is not None else None
         is_drum = isinstance(found, instrument.UnpitchedPercussion) or (
             found is not None and found.midiChannel == 9)
-        part_name = part.partName or (found.instrumentName if found is not None else None)
+        # A score with no parts is read as one part (`parts` above); only a Part has a name.
+        part_name = (getattr(part, "partName", None)
+                     or (found.instrumentName if found is not None else None))
         if not part_name and isinstance(part.id, str):
             part_name = part.id
         tracks.append(RawTrack(str(part_name or "").strip(), program, is_drum, notes))

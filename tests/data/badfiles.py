@@ -219,6 +219,12 @@ def broken_musicxml() -> bytes:
     return data[: len(data) * 2 // 3]  # cut inside a measure: unclosed tags
 
 
+def musicxml_without_parts() -> bytes:
+    """A well-formed MusicXML score that lists no part and holds none."""
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<score-partwise version="3.1"><part-list/></score-partwise>\n')
+
+
 def abc(bars: int = 8) -> bytes:
     """An ABC tune with chord symbols in quotes."""
     letters = "CDEFGABc"
@@ -250,6 +256,7 @@ MAKERS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "one-hour MIDI": ("one_hour.mid", one_hour),
     "MusicXML without chords": ("no_chords.musicxml", musicxml_without_chords),
     "broken MusicXML": ("broken.musicxml", broken_musicxml),
+    "MusicXML without parts": ("no_parts.musicxml", musicxml_without_parts),
     "broken ABC": ("broken.abc", broken_abc),
     "16 melodic tracks": ("sixteen.mid", sixteen_tracks),
 }

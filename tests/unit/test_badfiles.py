@@ -20,6 +20,7 @@ REFUSED = {
     "text renamed .mid": (MusicFileError, r"cannot read the MIDI file 'chords\.mid'"),
     "drums-only MIDI": (NoMelodyError, r"'drums\.mid' has no pitched notes"),
     "broken MusicXML": (MusicFileError, r"cannot read 'broken\.musicxml'"),
+    "MusicXML without parts": (NoMelodyError, r"'no_parts\.musicxml' has no pitched notes"),
     "broken ABC": (MusicFileError, r"cannot read 'broken\.abc'"),
 }
 LOADED = {  # case: (melody notes, beats per bar, chord source starts with)
