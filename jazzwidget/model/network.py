@@ -13,7 +13,7 @@ import os
 import sys
 import warnings
 import zipfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -99,16 +99,21 @@ def build_network(vocab_size: int, n_a: int = 64, dropout: float = 0.0, *,
     return keras.Model(inputs, outputs, name="jazz_lstm")
 
 
-def read_weights(network: Any) -> list[Any]:
-    """The LSTM's and the softmax's weights (W_lstm, U, b, Wy, by) as tensors read now.
+def read_values(variables: Iterable[Any]) -> list[Any]:
+    """The values of Keras variables as tensors read now.
 
     A snapshot that costs no copy: TensorFlow copies a variable's buffer when it updates one
     that is still read, so later training steps leave these values alone.
     """
     import tensorflow as tf
 
-    return [tf.identity(variable.value) for name in ("lstm", "next_value")
-            for variable in network.get_layer(name).weights]
+    return [tf.identity(variable.value) for variable in variables]
+
+
+def read_weights(network: Any) -> list[Any]:
+    """The LSTM's and the softmax's weights (W_lstm, U, b, Wy, by), read now (`read_values`)."""
+    return read_values(variable for name in ("lstm", "next_value")
+                       for variable in network.get_layer(name).weights)
 
 
 def network_weights(network: Any, values: list[Any] | None = None) -> list[np.ndarray]:

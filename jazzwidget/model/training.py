@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from jazzwidget.errors import TrainingError
-from jazzwidget.model.network import DROPOUT_LAYERS, FEATURES_LAYER, keras_module
+from jazzwidget.model.network import DROPOUT_LAYERS, FEATURES_LAYER, keras_module, read_values
 
 VALIDATION_CHUNK = 1024  # windows per compiled validation call (bounds memory on big corpora)
 
@@ -159,7 +159,7 @@ def compiled_steps(network: Any) -> _Steps:
 
 def evaluate(network: Any, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Mean cross-entropy per value (nats) and next-value accuracy over windows (x, y)."""
-    steps = getattr(network, "_jazzwidget_steps", None) or compiled_steps(network)
+    steps = compiled_steps(network)
     total_loss = total_accuracy = 0.0
     for start in range(0, len(x), VALIDATION_CHUNK):
         xs, ys = x[start:start + VALIDATION_CHUNK], y[start:start + VALIDATION_CHUNK]
@@ -181,15 +181,9 @@ State = tuple[list[Any], list[Any]]  # (weights, optimizer variables), as tensor
 
 
 def _state(network: Any) -> State:
-    """The weights and the optimizer's variables (Adam's moments, its step count), as tensors.
-
-    Reading a TensorFlow variable gives its value at that moment (an update later copies rather
-    than changes a buffer that is still read), so this is a snapshot without a numpy copy.
-    """
-    import tensorflow as tf
-
-    return ([tf.identity(variable.value) for variable in network.weights],
-            [tf.identity(variable.value) for variable in network.optimizer.variables])
+    """The weights and the optimizer's variables (Adam's moments, its step count), read now
+    (`network.read_values`: a snapshot without a numpy copy)."""
+    return read_values(network.weights), read_values(network.optimizer.variables)
 
 
 def _assign(variables: Sequence[Any], values: list[Any]) -> None:
